@@ -1,0 +1,5 @@
+#!/bin/sh
+# Placeholder: replaced by the real generator.
+cat > "$1" <<'EOC'
+#include <stddef.h>
+EOC
