@@ -1,0 +1,641 @@
+/*
+ * ast.c - constructors, destructors and the debug dump of the syntax tree.
+ *
+ * Lists can be as long as a hostile file makes them, so every *_free walks
+ * `next` in a loop; recursion follows only the tree's depth, which the parser
+ * bounds (expressions: 64 levels; everything else is a fixed shape).
+ */
+#include "ast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct ast_word *ast_word_new(enum ast_word_kind kind, char *text, size_t len, struct src_loc loc)
+{
+	struct ast_word *w = xcalloc(1, sizeof(*w));
+	w->kind = kind;
+	w->text = text;
+	w->len = len;
+	w->loc = loc;
+	return w;
+}
+
+struct ast_expr *ast_expr_new(enum ast_expr_kind kind, struct src_loc loc)
+{
+	struct ast_expr *e = xcalloc(1, sizeof(*e));
+	e->kind = kind;
+	e->loc = loc;
+	return e;
+}
+
+/* ---- destructors ---------------------------------------------------------- */
+
+void ast_word_free(struct ast_word *w)
+{
+	while (w) {
+		struct ast_word *next = w->next;
+		free(w->text);
+		free(w);
+		w = next;
+	}
+}
+
+void ast_expr_free(struct ast_expr *e)
+{
+	while (e) {
+		struct ast_expr *next = e->next;
+		ast_expr_free(e->lhs);
+		ast_expr_free(e->rhs);
+		ast_expr_free(e->list);
+		free(e->text);
+		free(e);
+		e = next;
+	}
+}
+
+void ast_target_free(struct ast_target *t)
+{
+	while (t) {
+		struct ast_target *next = t->next;
+		free(t->name);
+		ast_word_free(t->argnames);
+		free(t);
+		t = next;
+	}
+}
+
+void ast_action_free(struct ast_action *a)
+{
+	if (!a)
+		return;
+	free(a->errno_name);
+	free(a);
+}
+
+void ast_rule_free(struct ast_rule *r)
+{
+	while (r) {
+		struct ast_rule *next = r->next;
+		/* The action is embedded in the rule: only its string is ours. */
+		free(r->action.errno_name);
+		ast_target_free(r->targets);
+		ast_expr_free(r->cond);
+		free(r->reason);
+		free(r);
+		r = next;
+	}
+}
+
+void ast_group_member_free(struct ast_group_member *m)
+{
+	while (m) {
+		struct ast_group_member *next = m->next;
+		free(m->name);
+		free(m);
+		m = next;
+	}
+}
+
+void ast_group_free(struct ast_group *g)
+{
+	while (g) {
+		struct ast_group *next = g->next;
+		free(g->name);
+		ast_group_member_free(g->members);
+		free(g);
+		g = next;
+	}
+}
+
+void ast_fs_stmt_free(struct ast_fs_stmt *s)
+{
+	while (s) {
+		struct ast_fs_stmt *next = s->next;
+		ast_word_free(s->path);
+		ast_word_free(s->at);
+		ast_word_free(s->target);
+		ast_word_free(s->size);
+		ast_word_free(s->mode);
+		free(s);
+		s = next;
+	}
+}
+
+void ast_limit_free(struct ast_limit *l)
+{
+	while (l) {
+		struct ast_limit *next = l->next;
+		ast_word_free(l->value);
+		free(l);
+		l = next;
+	}
+}
+
+void ast_env_stmt_free(struct ast_env_stmt *s)
+{
+	while (s) {
+		struct ast_env_stmt *next = s->next;
+		ast_word_free(s->names);
+		ast_word_free(s->value);
+		free(s);
+		s = next;
+	}
+}
+
+void ast_process_stmt_free(struct ast_process_stmt *s)
+{
+	while (s) {
+		struct ast_process_stmt *next = s->next;
+		ast_word_free(s->value);
+		free(s);
+		s = next;
+	}
+}
+
+static void body_contents_free(struct ast_body *b)
+{
+	switch (b->kind) {
+	case AST_BODY_PARAM:
+		ast_word_free(b->u.param);
+		break;
+	case AST_BODY_FS:
+		ast_fs_stmt_free(b->u.fs);
+		break;
+	case AST_BODY_NET:
+		break;
+	case AST_BODY_SYSCALLS:
+		ast_action_free(b->u.syscalls.default_action);
+		ast_rule_free(b->u.syscalls.rules);
+		ast_group_free(b->u.syscalls.groups);
+		break;
+	case AST_BODY_LIMITS:
+		ast_limit_free(b->u.limits);
+		break;
+	case AST_BODY_ENV:
+		ast_env_stmt_free(b->u.env);
+		break;
+	case AST_BODY_PROCESS:
+		ast_process_stmt_free(b->u.process);
+		break;
+	case AST_BODY_ARCH:
+		ast_word_free(b->u.arches);
+		break;
+	}
+}
+
+void ast_body_free(struct ast_body *b)
+{
+	while (b) {
+		struct ast_body *next = b->next;
+		body_contents_free(b);
+		free(b);
+		b = next;
+	}
+}
+
+void ast_policy_free(struct ast_policy *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	ast_word_free(p->bases);
+	ast_body_free(p->body);
+	free(p);
+}
+
+void ast_item_free(struct ast_item *i)
+{
+	while (i) {
+		struct ast_item *next = i->next;
+		switch (i->kind) {
+		case AST_ITEM_INCLUDE:
+			ast_word_free(i->u.include);
+			break;
+		case AST_ITEM_CONST:
+			free(i->u.constant.name);
+			ast_word_free(i->u.constant.value);
+			break;
+		case AST_ITEM_GROUP:
+			ast_group_free(i->u.group);
+			break;
+		case AST_ITEM_POLICY:
+			ast_policy_free(i->u.policy);
+			break;
+		}
+		free(i);
+		i = next;
+	}
+}
+
+void ast_file_free(struct ast_file *f)
+{
+	if (!f)
+		return;
+	/* f->path belongs to the diag context. */
+	ast_item_free(f->items);
+	free(f);
+}
+
+/* ---- dump ----------------------------------------------------------------- *
+ *
+ * One node per line, children indented by two spaces, each line ending in the
+ * node's location as @LINE:COL. Words print as written, except strings, which
+ * print quoted with C escapes so that the dump is one line per node even when
+ * the string holds newlines or NULs.
+ */
+
+static void dump_indent(struct buf *out, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		buf_puts(out, "  ");
+}
+
+static void dump_loc(struct buf *out, struct src_loc loc)
+{
+	buf_printf(out, " @%d:%d\n", loc.line, loc.col);
+}
+
+static void dump_quoted(struct buf *out, const char *s, size_t len)
+{
+	buf_puts(out, "\"");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"':
+			buf_puts(out, "\\\"");
+			break;
+		case '\\':
+			buf_puts(out, "\\\\");
+			break;
+		case '\n':
+			buf_puts(out, "\\n");
+			break;
+		case '\t':
+			buf_puts(out, "\\t");
+			break;
+		case '\r':
+			buf_puts(out, "\\r");
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				buf_printf(out, "\\x%02x", c);
+			else
+				buf_append(out, &s[i], 1);
+		}
+	}
+	buf_puts(out, "\"");
+}
+
+static void dump_word(struct buf *out, const struct ast_word *w)
+{
+	if (w->kind == AST_WORD_STRING)
+		dump_quoted(out, w->text, w->len);
+	else
+		buf_puts(out, w->text);
+}
+
+/* Appends " w1 w2 ..." for a word list. */
+static void dump_words(struct buf *out, const struct ast_word *w, const char *sep)
+{
+	for (; w; w = w->next) {
+		buf_puts(out, sep);
+		dump_word(out, w);
+	}
+}
+
+static const char *cmp_op_text(enum ast_cmp_op op)
+{
+	switch (op) {
+	case AST_CMP_EQ:
+		return "==";
+	case AST_CMP_NE:
+		return "!=";
+	case AST_CMP_LT:
+		return "<";
+	case AST_CMP_LE:
+		return "<=";
+	case AST_CMP_GT:
+		return ">";
+	case AST_CMP_GE:
+		return ">=";
+	}
+	return "?";
+}
+
+static void dump_expr(struct buf *out, const struct ast_expr *e, int depth)
+{
+	dump_indent(out, depth);
+	switch (e->kind) {
+	case AST_EXPR_OR:
+		buf_puts(out, "or");
+		break;
+	case AST_EXPR_AND:
+		buf_puts(out, "and");
+		break;
+	case AST_EXPR_NOT:
+		buf_puts(out, "not");
+		break;
+	case AST_EXPR_CMP:
+		buf_printf(out, "cmp %s", cmp_op_text(e->op));
+		break;
+	case AST_EXPR_IN:
+		buf_puts(out, "in");
+		break;
+	case AST_EXPR_BITAND:
+		buf_puts(out, "bitand");
+		break;
+	case AST_EXPR_BITOR:
+		buf_puts(out, "bitor");
+		break;
+	case AST_EXPR_IDENT:
+		buf_printf(out, "ident %s", e->text);
+		break;
+	case AST_EXPR_NUMBER:
+		buf_printf(out, "number %s", e->text);
+		break;
+	}
+	dump_loc(out, e->loc);
+	if (e->lhs)
+		dump_expr(out, e->lhs, depth + 1);
+	if (e->rhs)
+		dump_expr(out, e->rhs, depth + 1);
+	if (e->kind == AST_EXPR_IN) {
+		dump_indent(out, depth + 1);
+		buf_puts(out, "of\n");
+		for (const struct ast_expr *v = e->list; v; v = v->next)
+			dump_expr(out, v, depth + 2);
+	}
+}
+
+static const char *action_text(enum ast_action_kind kind)
+{
+	switch (kind) {
+	case AST_ACTION_ALLOW:
+		return "allow";
+	case AST_ACTION_DENY:
+		return "deny";
+	case AST_ACTION_ERRNO:
+		return "errno";
+	case AST_ACTION_KILL:
+		return "kill";
+	case AST_ACTION_TRAP:
+		return "trap";
+	case AST_ACTION_LOG:
+		return "log";
+	}
+	return "?";
+}
+
+static void dump_action(struct buf *out, const struct ast_action *a)
+{
+	buf_puts(out, action_text(a->kind));
+	/* `default errno E` is the errno action; `deny ... errno E` a deny. */
+	if (a->errno_name)
+		buf_printf(out, a->kind == AST_ACTION_ERRNO ? " %s" : " errno %s", a->errno_name);
+}
+
+static void dump_members(struct buf *out, const struct ast_group_member *m, int depth)
+{
+	for (; m; m = m->next) {
+		dump_indent(out, depth);
+		buf_printf(out, "member %s%s%s%s", m->exclude ? "!" : "",
+			   m->optional ? "optional " : "", m->is_group ? "@" : "", m->name);
+		dump_loc(out, m->loc);
+	}
+}
+
+static void dump_group(struct buf *out, const struct ast_group *g, int depth)
+{
+	dump_indent(out, depth);
+	buf_printf(out, "group @%s", g->name);
+	dump_loc(out, g->loc);
+	dump_members(out, g->members, depth + 1);
+}
+
+static void dump_targets(struct buf *out, const struct ast_target *t, int depth)
+{
+	for (; t; t = t->next) {
+		dump_indent(out, depth);
+		buf_printf(out, "target %s%s%s", t->optional ? "optional " : "",
+			   t->is_group ? "@" : "", t->name);
+		if (t->has_parens) {
+			buf_puts(out, "(");
+			for (const struct ast_word *w = t->argnames; w; w = w->next) {
+				dump_word(out, w);
+				if (w->next)
+					buf_puts(out, ", ");
+			}
+			buf_puts(out, ")");
+		}
+		dump_loc(out, t->loc);
+	}
+}
+
+static void dump_rules(struct buf *out, const struct ast_rule *r, int depth)
+{
+	for (; r; r = r->next) {
+		dump_indent(out, depth);
+		buf_puts(out, "rule ");
+		dump_action(out, &r->action);
+		if (r->reason) {
+			buf_puts(out, " because ");
+			dump_quoted(out, r->reason, strlen(r->reason));
+		}
+		dump_loc(out, r->loc);
+		dump_targets(out, r->targets, depth + 1);
+		if (r->cond) {
+			dump_indent(out, depth + 1);
+			buf_puts(out, "if\n");
+			dump_expr(out, r->cond, depth + 2);
+		}
+	}
+}
+
+static const char *fs_kind_text(enum ast_fs_kind kind)
+{
+	static const char *const names[] = {
+	    [AST_FS_RO] = "ro",     [AST_FS_RW] = "rw",   [AST_FS_DEV] = "dev",
+	    [AST_FS_PROC] = "proc", [AST_FS_TMPFS] = "tmpfs", [AST_FS_LINK] = "link",
+	    [AST_FS_DIR] = "dir",   [AST_FS_FILE] = "file", [AST_FS_MASK] = "mask",
+	    [AST_FS_CWD] = "cwd",
+	};
+	return (size_t)kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
+}
+
+static void dump_fs(struct buf *out, const struct ast_fs_stmt *s, int depth)
+{
+	for (; s; s = s->next) {
+		dump_indent(out, depth);
+		buf_printf(out, "%s%s", fs_kind_text(s->kind), s->optional ? "?" : "");
+		dump_words(out, s->path, " ");
+		if (s->at)
+			dump_words(out, s->at, " at ");
+		if (s->target)
+			dump_words(out, s->target, s->kind == AST_FS_LINK ? " -> " : " ");
+		if (s->size)
+			dump_words(out, s->size, " size ");
+		if (s->mode)
+			dump_words(out, s->mode, " mode ");
+		dump_loc(out, s->loc);
+	}
+}
+
+static const char *limit_kind_text(enum ast_limit_kind kind)
+{
+	static const char *const names[] = {
+	    [AST_LIMIT_MEMORY] = "memory", [AST_LIMIT_PIDS] = "pids",     [AST_LIMIT_CPU] = "cpu",
+	    [AST_LIMIT_TIME] = "time",     [AST_LIMIT_NOFILE] = "nofile", [AST_LIMIT_FSIZE] = "fsize",
+	};
+	return (size_t)kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
+}
+
+static void dump_limits(struct buf *out, const struct ast_limit *l, int depth)
+{
+	for (; l; l = l->next) {
+		dump_indent(out, depth);
+		buf_puts(out, limit_kind_text(l->kind));
+		dump_words(out, l->value, " ");
+		if (l->best_effort)
+			buf_puts(out, " best-effort");
+		dump_loc(out, l->loc);
+	}
+}
+
+static void dump_env(struct buf *out, const struct ast_env_stmt *s, int depth)
+{
+	static const char *const names[] = {
+	    [AST_ENV_CLEAR] = "clear",
+	    [AST_ENV_KEEP] = "keep",
+	    [AST_ENV_SET] = "set",
+	    [AST_ENV_UNSET] = "unset",
+	};
+	for (; s; s = s->next) {
+		dump_indent(out, depth);
+		buf_puts(out, (size_t)s->kind < ARRAY_SIZE(names) ? names[s->kind] : "?");
+		dump_words(out, s->names, " ");
+		if (s->value)
+			dump_words(out, s->value, " = ");
+		dump_loc(out, s->loc);
+	}
+}
+
+static void dump_process(struct buf *out, const struct ast_process_stmt *s, int depth)
+{
+	static const char *const names[] = {
+	    [AST_PROCESS_HOSTNAME] = "hostname",
+	    [AST_PROCESS_UID] = "uid",
+	    [AST_PROCESS_GID] = "gid",
+	    [AST_PROCESS_NEW_SESSION] = "new-session",
+	};
+	for (; s; s = s->next) {
+		dump_indent(out, depth);
+		buf_puts(out, (size_t)s->kind < ARRAY_SIZE(names) ? names[s->kind] : "?");
+		dump_words(out, s->value, " ");
+		dump_loc(out, s->loc);
+	}
+}
+
+static void dump_syscalls(struct buf *out, const struct ast_body *b, int depth)
+{
+	const struct ast_action *def = b->u.syscalls.default_action;
+	if (def) {
+		dump_indent(out, depth);
+		buf_puts(out, "default ");
+		dump_action(out, def);
+		dump_loc(out, def->loc);
+	}
+	for (const struct ast_group *g = b->u.syscalls.groups; g; g = g->next)
+		dump_group(out, g, depth);
+	dump_rules(out, b->u.syscalls.rules, depth);
+}
+
+static void dump_body(struct buf *out, const struct ast_body *b, int depth)
+{
+	static const char *const net_modes[] = {
+	    [AST_NET_NONE] = "none",
+	    [AST_NET_LOOPBACK] = "loopback",
+	    [AST_NET_HOST] = "host",
+	};
+	for (; b; b = b->next) {
+		dump_indent(out, depth);
+		switch (b->kind) {
+		case AST_BODY_PARAM:
+			buf_puts(out, "param");
+			dump_words(out, b->u.param, " ");
+			dump_loc(out, b->loc);
+			break;
+		case AST_BODY_FS:
+			buf_puts(out, "fs");
+			dump_loc(out, b->loc);
+			dump_fs(out, b->u.fs, depth + 1);
+			break;
+		case AST_BODY_NET:
+			buf_printf(out, "net %s", (size_t)b->u.net < ARRAY_SIZE(net_modes)
+							  ? net_modes[b->u.net]
+							  : "?");
+			dump_loc(out, b->loc);
+			break;
+		case AST_BODY_SYSCALLS:
+			buf_puts(out, "syscalls");
+			dump_loc(out, b->loc);
+			dump_syscalls(out, b, depth + 1);
+			break;
+		case AST_BODY_LIMITS:
+			buf_puts(out, "limits");
+			dump_loc(out, b->loc);
+			dump_limits(out, b->u.limits, depth + 1);
+			break;
+		case AST_BODY_ENV:
+			buf_puts(out, "env");
+			dump_loc(out, b->loc);
+			dump_env(out, b->u.env, depth + 1);
+			break;
+		case AST_BODY_PROCESS:
+			buf_puts(out, "process");
+			dump_loc(out, b->loc);
+			dump_process(out, b->u.process, depth + 1);
+			break;
+		case AST_BODY_ARCH:
+			buf_puts(out, "arch");
+			dump_words(out, b->u.arches, " ");
+			dump_loc(out, b->loc);
+			break;
+		}
+	}
+}
+
+static void dump_policy(struct buf *out, const struct ast_policy *p)
+{
+	buf_printf(out, "policy %s", p->name);
+	if (p->bases) {
+		buf_puts(out, " :");
+		dump_words(out, p->bases, " ");
+	}
+	dump_loc(out, p->loc);
+	dump_body(out, p->body, 1);
+}
+
+void ast_dump(const struct ast_file *f, struct buf *out)
+{
+	buf_printf(out, "file %s\n", f->path ? f->path : "(none)");
+	for (const struct ast_item *i = f->items; i; i = i->next) {
+		switch (i->kind) {
+		case AST_ITEM_INCLUDE:
+			buf_puts(out, "include");
+			dump_words(out, i->u.include, " ");
+			dump_loc(out, i->loc);
+			break;
+		case AST_ITEM_CONST:
+			buf_printf(out, "const %s", i->u.constant.name);
+			dump_words(out, i->u.constant.value, " = ");
+			dump_loc(out, i->loc);
+			break;
+		case AST_ITEM_GROUP:
+			dump_group(out, i->u.group, 0);
+			break;
+		case AST_ITEM_POLICY:
+			dump_policy(out, i->u.policy);
+			break;
+		}
+	}
+}

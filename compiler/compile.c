@@ -1,0 +1,90 @@
+/* compile.c - resolve, run every backend, write only if all succeeded. */
+#include "compile.h"
+#include "bundle.h"
+#include "diag.h"
+#include "emit_seccomp.h"
+#include "names.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static size_t count_args(const struct buf *args)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < args->len; i++)
+		n += args->data[i] == '\0';
+	return n;
+}
+
+/* Runs the three backends for one policy. Returns 0, or -1 after reporting. */
+static int build_bundle(struct diag_ctx *d, struct bundle *b)
+{
+	if (!bundle_name_valid(b->policy->name)) {
+		diag_error(d, b->policy->loc,
+			   "'%s' cannot name a bundle's files (printable ASCII, no '/', not "
+			   "starting with '.')",
+			   b->policy->name);
+		return -1;
+	}
+	int rc = emit_seccomp_bpf(b->policy, d, &b->bpf);
+	if (bundle_emit_args_and_limits(b, d) < 0)
+		rc = -1;
+	return rc;
+}
+
+static void print_summary(FILE *out, const struct bundle *b, const char *dir)
+{
+	fprintf(out, "%s: %zu BPF instructions, %zu bwrap arguments", b->name,
+		b->bpf.len / 8, count_args(&b->args));
+	if (b->policy->n_params)
+		fprintf(out, ", %zu param%s to fill at run time", b->policy->n_params,
+			b->policy->n_params == 1 ? "" : "s");
+	if (dir)
+		fprintf(out, " -> %s/%s.{bpf,args,limits,manifest}\n", dir, b->name);
+	else
+		fprintf(out, " (checked; no -o, nothing written)\n");
+}
+
+int compile_policy_file(const char *path, const struct compile_options *opt, FILE *out)
+{
+	if (access(path, R_OK) < 0) {
+		fprintf(out, "cell: cannot read '%s': %s\n", path, strerror(errno));
+		return 2;
+	}
+	struct diag_ctx *d = diag_new(out);
+	struct resolve_result res;
+	int rc = resolve_file(d, path, &opt->resolve, &res);
+	struct bundle **bundles = xcalloc(res.n_policies, sizeof(*bundles));
+	for (size_t i = 0; rc == 0 && i < res.n_policies; i++) {
+		bundles[i] = xmalloc(sizeof(*bundles[i]));
+		bundle_init(bundles[i], res.policies[i]);
+		if (build_bundle(d, bundles[i]) < 0)
+			rc = -1;
+	}
+	if (diag_error_count(d) == 0 && opt->out_dir)
+		rc = bundle_write_all(d, opt->out_dir, bundles, res.n_policies);
+	int exit_code = 0;
+	if (diag_error_count(d) > 0) {
+		int n = diag_error_count(d);
+		fprintf(out, "cell: %d error%s in %s; nothing was written\n", n, n == 1 ? "" : "s",
+			path);
+		exit_code = 1;
+	} else if (!opt->quiet) {
+		for (size_t i = 0; i < res.n_policies; i++)
+			print_summary(out, bundles[i], opt->out_dir);
+	}
+	for (size_t i = 0; i < res.n_policies; i++) {
+		if (bundles[i]) {
+			bundle_free(bundles[i]);
+			free(bundles[i]);
+		}
+	}
+	free(bundles);
+	resolve_result_free(&res);
+	diag_free(d);
+	names_cleanup();
+	return exit_code;
+}

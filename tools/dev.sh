@@ -1,0 +1,95 @@
+#!/bin/sh
+# tools/dev.sh - set up a Debian 12 machine for cell, build it, and run the
+# demo or the test suite. The README's two commands are:
+#
+#   sh tools/dev.sh demo     set up, build, compile the demo policy, run a command in it
+#   sh tools/dev.sh test     set up, build, run every test (what CI runs)
+#
+# Set-up installs only the Debian packages that are missing (as root, or
+# through sudo when it is available).
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+mode=${1:-}
+case "$mode" in
+demo | test) ;;
+*)
+	echo "usage: sh tools/dev.sh demo|test" >&2
+	exit 2
+	;;
+esac
+
+say() { printf '\n==> %s\n' "$*"; }
+
+packages="build-essential cmake pkg-config flex bison libseccomp-dev libyaml-dev libcmocka-dev bubblewrap"
+if [ "$mode" = test ]; then
+	# clang with its runtime for the libFuzzer target, valgrind for leak checks.
+	packages="$packages clang libclang-rt-dev"
+fi
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	say "installing:$missing"
+	if [ "$(id -u)" -eq 0 ]; then
+		sudo=""
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo="sudo"
+	else
+		echo "dev.sh: these Debian packages are missing:$missing; run as root or install them" >&2
+		exit 1
+	fi
+	$sudo apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+say "building (build/)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$jobs"
+
+if [ "$mode" = demo ]; then
+	out=build/demo-bundle
+	say "compiling policies/examples/demo.cell into $out/"
+	./build/cell compile policies/examples/demo.cell -o "$out"
+	ls -l "$out"
+	say "what the bundle enforces"
+	echo "bwrap arguments ($out/demo.args, one per line):"
+	tr '\0' '\n' <"$out/demo.args" | sed 's/^/    /'
+	echo "seccomp filter ($out/demo.bpf): $(($(wc -c <"$out/demo.bpf") / 8)) BPF instructions"
+	echo "limits ($out/demo.limits; enforced by the runtime, not by plain bwrap):"
+	sed 's/^/    /' "$out/demo.limits"
+	say "running a shell inside it with plain bwrap"
+	echo "bwrap --args 3 --seccomp 4 3<$out/demo.args 4<$out/demo.bpf -- /bin/sh -c '...'"
+	bwrap --args 3 --seccomp 4 3<"$out/demo.args" 4<"$out/demo.bpf" -- /bin/sh -c '
+		echo "hello from $(hostname), uid $(id -u)"
+		echo "the root holds: $(ls / | tr "\n" " ")"
+		grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status
+		if touch /usr/cell-demo 2>/dev/null; then echo "write to /usr: ALLOWED"; else echo "write to /usr: refused (read-only)"; fi
+		if echo ok >/tmp/cell-demo; then echo "write to /tmp: allowed (private tmpfs)"; fi
+		if [ -e /home ]; then echo "/home: visible"; else echo "/home: not there"; fi
+		echo "network interfaces: $(ls /sys/class/net 2>/dev/null | tr "\n" " " || echo none visible)"
+	'
+	exit 0
+fi
+
+say "running the test suite (build/)"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+say "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCELL_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
+
+say "fuzzing the parser for 60 seconds (build-fuzz/)"
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCELL_FUZZ=ON -DCELL_TESTS=OFF >/dev/null
+cmake --build build-fuzz -j "$jobs" --target fuzz_policy
+mkdir -p build-fuzz/corpus
+./build-fuzz/tests/fuzz/fuzz_policy -max_total_time=60 -max_len=4096 -timeout=10 \
+	build-fuzz/corpus policies/lib policies/examples tests/bad tests/policies
+echo "fuzzing: no crash"
