@@ -14,12 +14,15 @@
  *   them: every nonterminal whose name ends in `_rev` holds a reversed list.
  * - Errors: bison's "custom" reporting, with LAC so that the expected-token
  *   list is exact. Recovery happens at statement boundaries inside each
- *   section (`X_rev: X_rev error`), at section boundaries inside a policy,
+ *   section (`X_items: X_items error`), at section boundaries inside a policy,
  *   and at item boundaries in the file; a section or policy whose header is
  *   broken is skipped up to its matching '}' (`error '{' skip '}'`). Each
- *   recovery rule says yyerrok: LAC reduces it only when the next token fits,
- *   so the parser is back in step and the next statement's error is worth
- *   reporting (bison would otherwise stay silent for three more tokens).
+ *   recovery rule says yyerrok, so that the next statement's error is
+ *   reported too (bison would otherwise stay silent for three more tokens).
+ *   That is safe only because default reductions are off
+ *   (lr.default-reduction accepting): `X: X error` is reduced only when the
+ *   next token can follow, never on a token that fails again at once, which
+ *   would loop forever.
  * - Every semantic value has a %destructor, so nothing leaks on error paths.
  * - Hostile nesting: expressions deeper than EXPR_MAX_DEPTH (tree depth or
  *   parentheses) are an error, and bison's stack is capped by YYMAXDEPTH, so
@@ -30,6 +33,7 @@
 %define api.location.type {struct src_loc}
 %define parse.error custom
 %define parse.lac full
+%define lr.default-reduction accepting
 %locations
 %param {yyscan_t scanner}
 %parse-param {struct parse_state *ps}
@@ -262,6 +266,42 @@ static struct ast_rule *rule_new(enum ast_action_kind verb, struct src_loc verb_
 	return r;
 }
 
+static void append_item(struct parse_state *ps, struct ast_item *item)
+{
+	if (!item)
+		return;
+	*ps->items_tail = item;
+	ps->items_tail = &item->next;
+}
+
+/* Moves the one entry of `entry` (a default, a rule or a group) into the
+ * syscalls section being built, and frees `entry`. */
+static struct ast_body *syscalls_merge(struct parse_state *ps, struct ast_body *section,
+				       struct ast_body *entry)
+{
+	struct ast_action *def = entry->u.syscalls.default_action;
+	struct ast_action *first = section->u.syscalls.default_action;
+	if (def && first) {
+		diag_error(ps->diag, def->loc, "a second 'default' in this syscalls section");
+		diag_note(ps->diag, first->loc, "the first 'default' is here");
+	} else if (def) {
+		section->u.syscalls.default_action = def;
+		entry->u.syscalls.default_action = NULL;
+	}
+	if (entry->u.syscalls.rules) {
+		section->u.syscalls.rules =
+		    LIST_PUSH(section->u.syscalls.rules, entry->u.syscalls.rules);
+		entry->u.syscalls.rules = NULL;
+	}
+	if (entry->u.syscalls.groups) {
+		section->u.syscalls.groups =
+		    LIST_PUSH(section->u.syscalls.groups, entry->u.syscalls.groups);
+		entry->u.syscalls.groups = NULL;
+	}
+	ast_body_free(entry);
+	return section;
+}
+
 /* ---- expressions ---------------------------------------------------------- */
 
 /* Tree depth; recursion is bounded because every subtree was checked when it
@@ -406,17 +446,17 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 %type <word> opt_bases base_list_rev word const_value value_token
 %type <word> opt_errno opt_because opt_at opt_mode opt_args arg_list_rev ident_list_rev
 %type <word> arch_list_rev limit_value env_value hostname_value
-%type <body> body body_list_rev syscalls_list
-%type <fs> fs_list_rev fs_stmt tmpfs_stmt
+%type <body> body body_list body_items_rev syscalls_list syscalls_items syscalls_entry
+%type <fs> fs_list fs_items_rev fs_stmt tmpfs_stmt
 %type <action> default_stmt
 %type <rule> rule
 %type <target> targets_rev first_target next_target optional_target any_name plain_name
 %type <group> group_def
 %type <member> members_rev member member_base member_name
 %type <expr> opt_if expr in_list_rev
-%type <limit> limit_list_rev limit_stmt
-%type <env> env_list_rev env_stmt
-%type <proc> process_list_rev process_stmt
+%type <limit> limit_list limit_items_rev limit_stmt
+%type <env> env_list env_items_rev env_stmt
+%type <proc> process_list process_items_rev process_stmt
 %type <num> opt_q rule_verb net_mode limit_kind opt_best_effort cmp_op
 
 %destructor { ast_word_free($$); } <word>
@@ -435,18 +475,19 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 
 %%
 
-file: items ;
+/* Every list that can hold an error has the shape
+ *     X_list: %empty | X_items
+ *     X_items: x | error | X_items x | X_items error
+ * so that an error on the very first token still finds a state that can
+ * shift `error` (without default reductions, the %empty is only reduced in
+ * front of a token that fits). */
+file: %empty | item_list ;
 
-items
-	: %empty
-	| items item
-		{
-			if ($2) {
-				*ps->items_tail = $2;
-				ps->items_tail = &$2->next;
-			}
-		}
-	| items error { yyerrok; }
+item_list
+	: item { append_item(ps, $1); }
+	| error { yyerrok; }
+	| item_list item { append_item(ps, $2); }
+	| item_list error { yyerrok; }
 	;
 
 item
@@ -470,13 +511,12 @@ item
 				$$->u.group = $1;
 			}
 		}
-	| KW_POLICY IDENT opt_bases '{' body_list_rev '}'
+	| KW_POLICY IDENT opt_bases '{' body_list '}'
 		{
 			struct ast_policy *p = xcalloc(1, sizeof(*p));
 			p->loc = $2->loc;
 			p->name = word_take($2);
 			p->bases = $3;
-			LIST_REVERSE($5);
 			p->body = $5;
 			$$ = item_new(AST_ITEM_POLICY, @$);
 			$$->u.policy = p;
@@ -525,10 +565,20 @@ value_token: IDENT | NUMBER | PATH | STRING | GROUP ;
 
 /* ---- policy body ---------------------------------------------------------- */
 
-body_list_rev
+body_list
 	: %empty { $$ = NULL; }
-	| body_list_rev body { $$ = $2 ? LIST_PUSH($1, $2) : $1; }
-	| body_list_rev error
+	| body_items_rev { LIST_REVERSE($1); $$ = $1; }
+	;
+
+body_items_rev
+	: body
+	| error
+		{
+			yyerrok;
+			$$ = NULL;
+		}
+	| body_items_rev body { $$ = $2 ? LIST_PUSH($1, $2) : $1; }
+	| body_items_rev error
 		{
 			yyerrok;
 			$$ = $1;
@@ -541,10 +591,9 @@ body
 			$$ = body_new(AST_BODY_PARAM, @1);
 			$$->u.param = $2;
 		}
-	| KW_FS '{' fs_list_rev '}'
+	| KW_FS '{' fs_list '}'
 		{
 			$$ = body_new(AST_BODY_FS, @1);
-			LIST_REVERSE($3);
 			$$->u.fs = $3;
 		}
 	| KW_NET net_mode
@@ -559,22 +608,19 @@ body
 			LIST_REVERSE($$->u.syscalls.rules);
 			LIST_REVERSE($$->u.syscalls.groups);
 		}
-	| KW_LIMITS '{' limit_list_rev '}'
+	| KW_LIMITS '{' limit_list '}'
 		{
 			$$ = body_new(AST_BODY_LIMITS, @1);
-			LIST_REVERSE($3);
 			$$->u.limits = $3;
 		}
-	| KW_ENV '{' env_list_rev '}'
+	| KW_ENV '{' env_list '}'
 		{
 			$$ = body_new(AST_BODY_ENV, @1);
-			LIST_REVERSE($3);
 			$$->u.env = $3;
 		}
-	| KW_PROCESS '{' process_list_rev '}'
+	| KW_PROCESS '{' process_list '}'
 		{
 			$$ = body_new(AST_BODY_PROCESS, @1);
-			LIST_REVERSE($3);
 			$$->u.process = $3;
 		}
 	| KW_ARCH arch_list_rev
@@ -604,10 +650,20 @@ arch_list_rev
 
 /* ---- fs --------------------------------------------------------------------- */
 
-fs_list_rev
+fs_list
 	: %empty { $$ = NULL; }
-	| fs_list_rev fs_stmt { $$ = LIST_PUSH($1, $2); }
-	| fs_list_rev error
+	| fs_items_rev { LIST_REVERSE($1); $$ = $1; }
+	;
+
+fs_items_rev
+	: fs_stmt
+	| error
+		{
+			yyerrok;
+			$$ = NULL;
+		}
+	| fs_items_rev fs_stmt { $$ = LIST_PUSH($1, $2); }
+	| fs_items_rev error
 		{
 			yyerrok;
 			$$ = $1;
@@ -681,34 +737,41 @@ word: PATH | STRING | IDENT ;
 
 syscalls_list
 	: %empty { $$ = body_new(AST_BODY_SYSCALLS, @$); }
-	| syscalls_list default_stmt
+	| syscalls_items
+	;
+
+/* Each entry arrives as a one-entry syscalls body and is merged into the
+ * section's; rules and groups are kept newest-first until the section ends. */
+syscalls_items
+	: syscalls_entry
+	| error
 		{
-			$$ = $1;
-			struct ast_action *first = $$->u.syscalls.default_action;
-			if (first) {
-				diag_error(ps->diag, $2->loc,
-					   "a second 'default' in this syscalls section");
-				diag_note(ps->diag, first->loc, "the first 'default' is here");
-				ast_action_free($2);
-			} else {
-				$$->u.syscalls.default_action = $2;
-			}
+			yyerrok;
+			$$ = body_new(AST_BODY_SYSCALLS, @$);
 		}
-	| syscalls_list rule
-		{
-			$$ = $1;
-			$$->u.syscalls.rules = LIST_PUSH($$->u.syscalls.rules, $2);
-		}
-	| syscalls_list group_def
-		{
-			$$ = $1;
-			if ($2)
-				$$->u.syscalls.groups = LIST_PUSH($$->u.syscalls.groups, $2);
-		}
-	| syscalls_list error
+	| syscalls_items syscalls_entry { $$ = syscalls_merge(ps, $1, $2); }
+	| syscalls_items error
 		{
 			yyerrok;
 			$$ = $1;
+		}
+	;
+
+syscalls_entry
+	: default_stmt
+		{
+			$$ = body_new(AST_BODY_SYSCALLS, @$);
+			$$->u.syscalls.default_action = $1;
+		}
+	| rule
+		{
+			$$ = body_new(AST_BODY_SYSCALLS, @$);
+			$$->u.syscalls.rules = $1;
+		}
+	| group_def
+		{
+			$$ = body_new(AST_BODY_SYSCALLS, @$);
+			$$->u.syscalls.groups = $1;
 		}
 	;
 
@@ -900,10 +963,20 @@ member_name
 
 /* ---- limits, env, process ---------------------------------------------------- */
 
-limit_list_rev
+limit_list
 	: %empty { $$ = NULL; }
-	| limit_list_rev limit_stmt { $$ = LIST_PUSH($1, $2); }
-	| limit_list_rev error
+	| limit_items_rev { LIST_REVERSE($1); $$ = $1; }
+	;
+
+limit_items_rev
+	: limit_stmt
+	| error
+		{
+			yyerrok;
+			$$ = NULL;
+		}
+	| limit_items_rev limit_stmt { $$ = LIST_PUSH($1, $2); }
+	| limit_items_rev error
 		{
 			yyerrok;
 			$$ = $1;
@@ -937,10 +1010,20 @@ opt_best_effort
 	| KW_BEST_EFFORT { $$ = 1; }
 	;
 
-env_list_rev
+env_list
 	: %empty { $$ = NULL; }
-	| env_list_rev env_stmt { $$ = LIST_PUSH($1, $2); }
-	| env_list_rev error
+	| env_items_rev { LIST_REVERSE($1); $$ = $1; }
+	;
+
+env_items_rev
+	: env_stmt
+	| error
+		{
+			yyerrok;
+			$$ = NULL;
+		}
+	| env_items_rev env_stmt { $$ = LIST_PUSH($1, $2); }
+	| env_items_rev error
 		{
 			yyerrok;
 			$$ = $1;
@@ -965,10 +1048,20 @@ ident_list_rev
 	| ident_list_rev IDENT { $$ = LIST_PUSH($1, $2); }
 	;
 
-process_list_rev
+process_list
 	: %empty { $$ = NULL; }
-	| process_list_rev process_stmt { $$ = LIST_PUSH($1, $2); }
-	| process_list_rev error
+	| process_items_rev { LIST_REVERSE($1); $$ = $1; }
+	;
+
+process_items_rev
+	: process_stmt
+	| error
+		{
+			yyerrok;
+			$$ = NULL;
+		}
+	| process_items_rev process_stmt { $$ = LIST_PUSH($1, $2); }
+	| process_items_rev error
 		{
 			yyerrok;
 			$$ = $1;

@@ -50,7 +50,11 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 say "building (build/)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "$jobs"
+if [ "$mode" = demo ]; then
+	cmake --build build -j "$jobs" --target cell
+else
+	cmake --build build -j "$jobs"
+fi
 
 if [ "$mode" = demo ]; then
 	out=build/demo-bundle
@@ -58,8 +62,9 @@ if [ "$mode" = demo ]; then
 	./build/cell compile policies/examples/demo.cell -o "$out"
 	ls -l "$out"
 	say "what the bundle enforces"
-	echo "bwrap arguments ($out/demo.args, one per line):"
-	tr '\0' '\n' <"$out/demo.args" | sed 's/^/    /'
+	echo "bwrap arguments ($out/demo.args, one option per line):"
+	tr '\0' '\n' <"$out/demo.args" |
+		awk '/^--/ { if (line) print "    " line; line = $0; next } { line = line " " $0 } END { print "    " line }'
 	echo "seccomp filter ($out/demo.bpf): $(($(wc -c <"$out/demo.bpf") / 8)) BPF instructions"
 	echo "limits ($out/demo.limits; enforced by the runtime, not by plain bwrap):"
 	sed 's/^/    /' "$out/demo.limits"
@@ -72,7 +77,7 @@ if [ "$mode" = demo ]; then
 		if touch /usr/cell-demo 2>/dev/null; then echo "write to /usr: ALLOWED"; else echo "write to /usr: refused (read-only)"; fi
 		if echo ok >/tmp/cell-demo; then echo "write to /tmp: allowed (private tmpfs)"; fi
 		if [ -e /home ]; then echo "/home: visible"; else echo "/home: not there"; fi
-		echo "network interfaces: $(ls /sys/class/net 2>/dev/null | tr "\n" " " || echo none visible)"
+		echo "network interfaces: $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | tr "\n" " ")"
 	'
 	exit 0
 fi
