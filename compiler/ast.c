@@ -399,7 +399,7 @@ static void dump_members(struct buf *out, const struct ast_group_member *m, int 
 	for (; m; m = m->next) {
 		dump_indent(out, depth);
 		buf_printf(out, "member %s%s%s%s", m->exclude ? "!" : "",
-			   m->optional ? "optional " : "", m->is_group ? "@" : "", m->name);
+		           m->optional ? "optional " : "", m->is_group ? "@" : "", m->name);
 		dump_loc(out, m->loc);
 	}
 }
@@ -417,7 +417,7 @@ static void dump_targets(struct buf *out, const struct ast_target *t, int depth)
 	for (; t; t = t->next) {
 		dump_indent(out, depth);
 		buf_printf(out, "target %s%s%s", t->optional ? "optional " : "",
-			   t->is_group ? "@" : "", t->name);
+		           t->is_group ? "@" : "", t->name);
 		if (t->has_parens) {
 			buf_puts(out, "(");
 			for (const struct ast_word *w = t->argnames; w; w = w->next) {
@@ -454,9 +454,9 @@ static void dump_rules(struct buf *out, const struct ast_rule *r, int depth)
 static const char *fs_kind_text(enum ast_fs_kind kind)
 {
 	static const char *const names[] = {
-	    [AST_FS_RO] = "ro",     [AST_FS_RW] = "rw",   [AST_FS_DEV] = "dev",
+	    [AST_FS_RO] = "ro",     [AST_FS_RW] = "rw",       [AST_FS_DEV] = "dev",
 	    [AST_FS_PROC] = "proc", [AST_FS_TMPFS] = "tmpfs", [AST_FS_LINK] = "link",
-	    [AST_FS_DIR] = "dir",   [AST_FS_FILE] = "file", [AST_FS_MASK] = "mask",
+	    [AST_FS_DIR] = "dir",   [AST_FS_FILE] = "file",   [AST_FS_MASK] = "mask",
 	    [AST_FS_CWD] = "cwd",
 	};
 	return (size_t)kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
@@ -483,8 +483,9 @@ static void dump_fs(struct buf *out, const struct ast_fs_stmt *s, int depth)
 static const char *limit_kind_text(enum ast_limit_kind kind)
 {
 	static const char *const names[] = {
-	    [AST_LIMIT_MEMORY] = "memory", [AST_LIMIT_PIDS] = "pids",     [AST_LIMIT_CPU] = "cpu",
-	    [AST_LIMIT_TIME] = "time",     [AST_LIMIT_NOFILE] = "nofile", [AST_LIMIT_FSIZE] = "fsize",
+	    [AST_LIMIT_MEMORY] = "memory", [AST_LIMIT_PIDS] = "pids",
+	    [AST_LIMIT_CPU] = "cpu",       [AST_LIMIT_TIME] = "time",
+	    [AST_LIMIT_NOFILE] = "nofile", [AST_LIMIT_FSIZE] = "fsize",
 	};
 	return (size_t)kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
 }
@@ -570,9 +571,9 @@ static void dump_body(struct buf *out, const struct ast_body *b, int depth)
 			dump_fs(out, b->u.fs, depth + 1);
 			break;
 		case AST_BODY_NET:
-			buf_printf(out, "net %s", (size_t)b->u.net < ARRAY_SIZE(net_modes)
-							  ? net_modes[b->u.net]
-							  : "?");
+			buf_printf(out, "net %s",
+			           (size_t)b->u.net < ARRAY_SIZE(net_modes) ? net_modes[b->u.net]
+			                                                    : "?");
 			dump_loc(out, b->loc);
 			break;
 		case AST_BODY_SYSCALLS:

@@ -20,7 +20,7 @@ static size_t count_args(const struct buf *args)
 }
 
 /* Runs the three backends for one policy. Returns 0, or -1 after reporting. */
-static int build_bundle(struct diag_ctx *d, struct bundle *b)
+int compile_bundle(struct diag_ctx *d, struct bundle *b)
 {
 	if (!bundle_name_valid(b->policy->name)) {
 		diag_error(d, b->policy->loc,
@@ -61,7 +61,7 @@ int compile_policy_file(const char *path, const struct compile_options *opt, FIL
 	for (size_t i = 0; rc == 0 && i < res.n_policies; i++) {
 		bundles[i] = xmalloc(sizeof(*bundles[i]));
 		bundle_init(bundles[i], res.policies[i]);
-		if (build_bundle(d, bundles[i]) < 0)
+		if (compile_bundle(d, bundles[i]) < 0)
 			rc = -1;
 	}
 	if (diag_error_count(d) == 0 && opt->out_dir)

@@ -7,6 +7,7 @@
  */
 #include "compile.h"
 #include "diag.h"
+#include "embedded.h"
 #include "names.h"
 #include "resolve.h"
 #include "util.h"
@@ -26,6 +27,7 @@ static const char main_usage[] =
     "\n"
     "commands:\n"
     "  compile    compile a policy file into bundles\n"
+    "  run        compile a policy in memory and run a command under it\n"
     "  syscalls   list the built-in syscall groups, or the syscalls of one\n"
     "  help       show help for a command\n"
     "\n"
@@ -49,6 +51,23 @@ static const char compile_usage[] =
     "                       file's own directory)\n"
     "  -q, --quiet          print only diagnostics\n"
     "  -h, --help           show this help\n";
+
+static const char run_usage[] =
+    "usage: cell run [POLICY] [-p NAME] [-D N=V]... [-I DIR]... [CELLRUN OPTIONS] -- CMD [ARG]...\n"
+    "       cell run --show-default\n"
+    "\n"
+    "Compiles POLICY in memory and runs CMD under it with cellrun; no file is\n"
+    "written. Without POLICY, the embedded default is used: the system\n"
+    "read-only, the current directory read-write, a private /tmp, no network,\n"
+    "the base syscall set (print it with --show-default).\n"
+    "\n"
+    "  -p, -D, -I           as for 'cell compile'\n"
+    "  --param N=V          fill a param at run time (passed to cellrun)\n"
+    "  --bwrap PATH, --user NAME, --status-json FILE, --dry-run, --best-effort\n"
+    "                       passed to cellrun; see cellrun --help\n"
+    "\n"
+    "The exit status is cellrun's: the command's own, 128+N for a signal,\n"
+    "124 on timeout, 125 when the sandbox could not be set up.\n";
 
 static const char syscalls_usage[] =
     "usage: cell syscalls [@GROUP]\n"
@@ -133,6 +152,99 @@ static int cmd_compile(int argc, char **argv)
 	return rc;
 }
 
+/* The cellrun options `cell run` passes through, by getopt code. */
+static const char *passthrough_name(int c)
+{
+	static const char *const names[] = {"--param", "--bwrap", "--user", "--status-json",
+					    "--dry-run", "--best-effort"};
+	return names[c - 256];
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	enum { OPT_PARAM = 256, OPT_BWRAP, OPT_USER, OPT_STATUS, OPT_DRY, OPT_BEST, OPT_SHOW };
+	static const struct option options[] = {
+	    {"policy", required_argument, NULL, 'p'},
+	    {"define", required_argument, NULL, 'D'},
+	    {"include", required_argument, NULL, 'I'},
+	    {"param", required_argument, NULL, OPT_PARAM},
+	    {"bwrap", required_argument, NULL, OPT_BWRAP},
+	    {"user", required_argument, NULL, OPT_USER},
+	    {"status-json", required_argument, NULL, OPT_STATUS},
+	    {"dry-run", no_argument, NULL, OPT_DRY},
+	    {"best-effort", no_argument, NULL, OPT_BEST},
+	    {"show-default", no_argument, NULL, OPT_SHOW},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	/* Everything after the first "--" is the command, untouched by getopt. */
+	int split = 1;
+	while (split < argc && strcmp(argv[split], "--") != 0)
+		split++;
+	struct string_list defines = {0}, includes = {0}, passthrough = {0};
+	struct resolve_options ro = {0};
+	int c, rc = -1;
+	optind = 1;
+	while (rc < 0 && (c = getopt_long(split, argv, "p:D:I:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			ro.only_policy = optarg;
+			break;
+		case 'D':
+			string_list_add(&defines, optarg);
+			break;
+		case 'I':
+			string_list_add(&includes, optarg);
+			break;
+		case OPT_PARAM:
+		case OPT_BWRAP:
+		case OPT_USER:
+		case OPT_STATUS:
+			string_list_add(&passthrough, passthrough_name(c));
+			string_list_add(&passthrough, optarg);
+			break;
+		case OPT_DRY:
+		case OPT_BEST:
+			string_list_add(&passthrough, passthrough_name(c));
+			break;
+		case OPT_SHOW: {
+			const struct embedded_file *f = embedded_find(EMBEDDED_DEFAULT_PATH);
+			fwrite(f->text, 1, *f->len, stdout);
+			rc = 0;
+			break;
+		}
+		case 'h':
+			fputs(run_usage, stdout);
+			rc = 0;
+			break;
+		default:
+			fputs(run_usage, stderr);
+			rc = EXIT_USAGE;
+			break;
+		}
+	}
+	if (rc < 0) {
+		const char *policy = optind < split ? argv[optind] : NULL;
+		if (split - optind > 1)
+			rc = usage_error(run_usage, "run takes at most one policy, not '%s'",
+					 argv[optind + 1]);
+		else if (split + 1 >= argc)
+			rc = usage_error(run_usage, "%s", "run needs a command after '--'");
+		else {
+			ro.defines = defines.items;
+			ro.n_defines = defines.n;
+			ro.include_dirs = includes.items;
+			ro.n_include_dirs = includes.n;
+			rc = run_policy(policy, &ro, (char *const *)passthrough.items,
+					passthrough.n, argv + split + 1, stderr);
+		}
+	}
+	free(defines.items);
+	free(includes.items);
+	free(passthrough.items);
+	return rc;
+}
+
 static int cmd_syscalls(int argc, char **argv)
 {
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
@@ -186,6 +298,8 @@ int main(int argc, char **argv)
 			fputs(main_usage, stdout);
 		else if (strcmp(topic, "compile") == 0)
 			fputs(compile_usage, stdout);
+		else if (strcmp(topic, "run") == 0)
+			fputs(run_usage, stdout);
 		else if (strcmp(topic, "syscalls") == 0)
 			fputs(syscalls_usage, stdout);
 		else
@@ -194,9 +308,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "compile") == 0)
 		return cmd_compile(argc - 1, argv + 1);
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "syscalls") == 0)
 		return cmd_syscalls(argc - 1, argv + 1);
-	static const char *const commands[] = {"compile", "syscalls", "help"};
+	static const char *const commands[] = {"compile", "run", "syscalls", "help"};
 	const char *best = diag_suggest(cmd, commands, ARRAY_SIZE(commands));
 	if (best) {
 		fprintf(stderr, "cell: unknown command '%s'; did you mean '%s'?\n", cmd, best);

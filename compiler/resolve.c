@@ -9,6 +9,7 @@
 #include "ast.h"
 #include "names.h"
 #include "quantity.h"
+#include "embedded.h"
 #include "util.h"
 
 #include <errno.h>
@@ -212,6 +213,34 @@ static void load_text(struct resolver *r, const char *path, const char *real_pat
 	r->files[index].done = true;
 }
 
+/* Whether `key` may be loaded now: false (after reporting) for a cycle, and
+ * false (silently) for a file already loaded. */
+static bool may_load(struct resolver *r, const struct ast_word *name, const char *key)
+{
+	struct loaded_file *prev = find_loaded(r, key);
+	if (prev && !prev->done) {
+		diag_error(r->d, name->loc, "include cycle: '%s' is already being included",
+			   name->text);
+		explain_include_cycle(r, key);
+		return false;
+	}
+	return prev == NULL; /* include-once */
+}
+
+/* An include from an embedded file names another embedded file, relative to
+ * the includer's directory inside the table. */
+static void load_builtin_include(struct resolver *r, const struct ast_word *name, const char *from)
+{
+	const char *slash = strrchr(from, '/');
+	char *key = xasprintf("%.*s/%s", (int)(slash - from), from, name->text);
+	const struct embedded_file *f = embedded_find(key);
+	if (!f)
+		diag_error(r->d, name->loc, "no built-in policy file '%s'", key);
+	else if (may_load(r, name, key))
+		load_text(r, key, key, f->text, *f->len, false);
+	free(key);
+}
+
 static void load_include(struct resolver *r, const struct ast_word *name, const char *from)
 {
 	if (r->include_depth >= RESOLVE_MAX_INCLUDE_DEPTH) {
@@ -221,6 +250,10 @@ static void load_include(struct resolver *r, const struct ast_word *name, const 
 	}
 	if (name->len != strlen(name->text) || name->text[0] == '\0') {
 		diag_error(r->d, name->loc, "an include needs a file name");
+		return;
+	}
+	if (strncmp(from, EMBEDDED_PREFIX, strlen(EMBEDDED_PREFIX)) == 0 && name->text[0] != '/') {
+		load_builtin_include(r, name, from);
 		return;
 	}
 	char *found = find_include(r, from, name->text);
@@ -236,15 +269,7 @@ static void load_include(struct resolver *r, const struct ast_word *name, const 
 		free(found);
 		return;
 	}
-	struct loaded_file *prev = find_loaded(r, real);
-	if (prev && !prev->done) {
-		diag_error(r->d, name->loc, "include cycle: '%s' is already being included",
-			   name->text);
-		explain_include_cycle(r, real);
-		free(found);
-		return;
-	}
-	if (prev) { /* include-once */
+	if (!may_load(r, name, real)) {
 		free(found);
 		return;
 	}

@@ -1,7 +1,6 @@
 /*
  * parser.y - the grammar of the cell policy language; builds the AST of
- * compiler/ast.h. The reference is docs/ and grammar.md; this file is that
- * grammar, rule for rule.
+ * compiler/ast.h (whose fields say which construct fills them).
  *
  * Shape of the parser:
  * - Pure (reentrant) and driven by the reentrant scanner of lexer.l. Both
@@ -14,15 +13,13 @@
  *   them: every nonterminal whose name ends in `_rev` holds a reversed list.
  * - Errors: bison's "custom" reporting, with LAC so that the expected-token
  *   list is exact. Recovery happens at statement boundaries inside each
- *   section (`X_items: X_items error`), at section boundaries inside a policy,
+ *   section (`X_items: X_items resync`), at section boundaries inside a policy,
  *   and at item boundaries in the file; a section or policy whose header is
- *   broken is skipped up to its matching '}' (`error '{' skip '}'`). Each
- *   recovery rule says yyerrok, so that the next statement's error is
- *   reported too (bison would otherwise stay silent for three more tokens).
- *   That is safe only because default reductions are off
- *   (lr.default-reduction accepting): `X: X error` is reduced only when the
- *   next token can follow, never on a token that fails again at once, which
- *   would loop forever.
+ *   broken is skipped up to its matching '}' (`error '{' skip '}'`). See
+ *   `resync` for how the parser gets back in step. LAC detects an error
+ *   before reducing anything on the bad token, so the statement it
+ *   interrupts is dropped whole, even when it was complete up to there
+ *   (`ro /usr bogus`): the tree of a file with errors is partial.
  * - Every semantic value has a %destructor, so nothing leaks on error paths.
  * - Hostile nesting: expressions deeper than EXPR_MAX_DEPTH (tree depth or
  *   parentheses) are an error, and bison's stack is capped by YYMAXDEPTH, so
@@ -33,11 +30,11 @@
 %define api.location.type {struct src_loc}
 %define parse.error custom
 %define parse.lac full
-%define lr.default-reduction accepting
 %locations
 %param {yyscan_t scanner}
 %parse-param {struct parse_state *ps}
 %expect 0
+%start file
 
 %code requires {
 #include "ast.h"
@@ -95,7 +92,6 @@ void cell_yy_delete_buffer(struct yy_buffer_state *buffer, yyscan_t scanner);
 }
 
 %code {
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -430,6 +426,9 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 %token KW_CLEAR "'clear'" KW_KEEP "'keep'" KW_SET "'set'" KW_UNSET "'unset'"
 %token KW_HOSTNAME "'hostname'" KW_UID "'uid'" KW_GID "'gid'" KW_NEW_SESSION "'new-session'"
 
+/* Never returned by the scanner: see `resync`. */
+%token RESYNC_GUARD "(internal: resync)"
+
 /* Punctuation of more than one character; single characters are themselves. */
 %token ARROW "'->'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='" ANDAND "'&&'" OROR "'||'"
 
@@ -475,19 +474,34 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 
 %%
 
-/* Every list that can hold an error has the shape
+/*
+ * Error recovery. Every list that can hold an error has the shape
  *     X_list: %empty | X_items
- *     X_items: x | error | X_items x | X_items error
- * so that an error on the very first token still finds a state that can
- * shift `error` (without default reductions, the %empty is only reduced in
- * front of a token that fits). */
+ *     X_items: x | resync | X_items x | X_items resync
+ * The %empty is reduced only in front of a token that fits (LAC), so an
+ * error on the very first token of a block must find `resync` right there.
+ *
+ * `resync` ends the recovery with yyerrok, so that the next statement's
+ * error is reported too (bison would otherwise stay silent for three more
+ * tokens). That is safe only if the token after `error` is known to fit:
+ * otherwise it fails again at once, is reported again, and the parser loops
+ * forever. RESYNC_GUARD, a token the scanner never returns, gives the state
+ * after `error` a shift, so bison must read the next token and LAC must
+ * accept it before reducing `resync`; tokens that do not fit are discarded
+ * one by one until one does.
+ */
+resync
+	: error { yyerrok; }
+	| error RESYNC_GUARD
+	;
+
 file: %empty | item_list ;
 
 item_list
 	: item { append_item(ps, $1); }
-	| error { yyerrok; }
+	| resync
 	| item_list item { append_item(ps, $2); }
-	| item_list error { yyerrok; }
+	| item_list resync
 	;
 
 item
@@ -572,17 +586,9 @@ body_list
 
 body_items_rev
 	: body
-	| error
-		{
-			yyerrok;
-			$$ = NULL;
-		}
+	| resync { $$ = NULL; }
 	| body_items_rev body { $$ = $2 ? LIST_PUSH($1, $2) : $1; }
-	| body_items_rev error
-		{
-			yyerrok;
-			$$ = $1;
-		}
+	| body_items_rev resync { $$ = $1; }
 	;
 
 body
@@ -657,17 +663,9 @@ fs_list
 
 fs_items_rev
 	: fs_stmt
-	| error
-		{
-			yyerrok;
-			$$ = NULL;
-		}
+	| resync { $$ = NULL; }
 	| fs_items_rev fs_stmt { $$ = LIST_PUSH($1, $2); }
-	| fs_items_rev error
-		{
-			yyerrok;
-			$$ = $1;
-		}
+	| fs_items_rev resync { $$ = $1; }
 	;
 
 fs_stmt
@@ -744,17 +742,9 @@ syscalls_list
  * section's; rules and groups are kept newest-first until the section ends. */
 syscalls_items
 	: syscalls_entry
-	| error
-		{
-			yyerrok;
-			$$ = body_new(AST_BODY_SYSCALLS, @$);
-		}
+	| resync { $$ = body_new(AST_BODY_SYSCALLS, @$); }
 	| syscalls_items syscalls_entry { $$ = syscalls_merge(ps, $1, $2); }
-	| syscalls_items error
-		{
-			yyerrok;
-			$$ = $1;
-		}
+	| syscalls_items resync { $$ = $1; }
 	;
 
 syscalls_entry
@@ -970,17 +960,9 @@ limit_list
 
 limit_items_rev
 	: limit_stmt
-	| error
-		{
-			yyerrok;
-			$$ = NULL;
-		}
+	| resync { $$ = NULL; }
 	| limit_items_rev limit_stmt { $$ = LIST_PUSH($1, $2); }
-	| limit_items_rev error
-		{
-			yyerrok;
-			$$ = $1;
-		}
+	| limit_items_rev resync { $$ = $1; }
 	;
 
 limit_stmt
@@ -1017,17 +999,9 @@ env_list
 
 env_items_rev
 	: env_stmt
-	| error
-		{
-			yyerrok;
-			$$ = NULL;
-		}
+	| resync { $$ = NULL; }
 	| env_items_rev env_stmt { $$ = LIST_PUSH($1, $2); }
-	| env_items_rev error
-		{
-			yyerrok;
-			$$ = $1;
-		}
+	| env_items_rev resync { $$ = $1; }
 	;
 
 env_stmt
@@ -1055,17 +1029,9 @@ process_list
 
 process_items_rev
 	: process_stmt
-	| error
-		{
-			yyerrok;
-			$$ = NULL;
-		}
+	| resync { $$ = NULL; }
 	| process_items_rev process_stmt { $$ = LIST_PUSH($1, $2); }
-	| process_items_rev error
-		{
-			yyerrok;
-			$$ = $1;
-		}
+	| process_items_rev resync { $$ = $1; }
 	;
 
 process_stmt
@@ -1092,7 +1058,7 @@ static bool symbol_has_text(yysymbol_kind_t sym)
 static bool symbol_is_keyword(yysymbol_kind_t sym)
 {
 	const char *name = yysymbol_name(sym);
-	return name[0] == '\'' && ((name[1] >= 'a' && name[1] <= 'z'));
+	return name[0] == '\'' && name[1] >= 'a' && name[1] <= 'z';
 }
 
 /* Writes the spelling of keyword `sym` without its quotes into `out`. */
@@ -1170,7 +1136,7 @@ static void explain_keyword(struct buf *msg, yysymbol_kind_t sym, const yysymbol
 		buf_printf(msg, "; '%s' is a reserved word and cannot be a name", spelling);
 }
 
-enum { EXPECTED_SHOWN = 10 };
+enum { EXPECTED_SHOWN = 12 };
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct parse_state *ps)
 {
@@ -1205,8 +1171,7 @@ static void yyerror(CELL_YYLTYPE *loc, yyscan_t scanner, struct parse_state *ps,
 	(void)scanner;
 	if (strcmp(msg, "memory exhausted") == 0)
 		diag_error(ps->diag, *loc,
-			   "nested too deeply: the parser gives up at %d levels of braces, "
-			   "parentheses or operators",
+			   "nested too deeply: the parser's stack limit (%d) was reached",
 			   YYMAXDEPTH);
 	else
 		diag_error(ps->diag, *loc, "%s", msg);

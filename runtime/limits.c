@@ -1,0 +1,2 @@
+/* Placeholder: replaced by the real module. */
+#include "limits.h"
