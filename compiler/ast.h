@@ -136,13 +136,13 @@ enum ast_fs_kind {
 
 struct ast_fs_stmt {
 	enum ast_fs_kind kind;
-	bool optional;              /* written with '?' */
-	struct ast_word *path;      /* the first operand: SRC for ro/rw, DST otherwise */
-	struct ast_word *at;        /* `at DST`, or NULL */
-	struct ast_word *target;    /* link target, file contents; else NULL */
-	struct ast_word *size;      /* tmpfs `size Q`, or NULL */
-	struct ast_word *mode;      /* `mode OCT`, or NULL */
-	struct src_loc loc;         /* the statement's keyword */
+	bool optional;           /* written with '?' */
+	struct ast_word *path;   /* the first operand: SRC for ro/rw, DST otherwise */
+	struct ast_word *at;     /* `at DST`, or NULL */
+	struct ast_word *target; /* link target, file contents; else NULL */
+	struct ast_word *size;   /* tmpfs `size Q`, or NULL */
+	struct ast_word *mode;   /* `mode OCT`, or NULL */
+	struct src_loc loc;      /* the statement's keyword */
 	struct ast_fs_stmt *next;
 };
 
@@ -228,8 +228,8 @@ struct ast_body {
 
 struct ast_policy {
 	char *name;
-	struct src_loc loc;       /* the name */
-	struct ast_word *bases;   /* identifiers after ':' */
+	struct src_loc loc;     /* the name */
+	struct ast_word *bases; /* identifiers after ':' */
 	struct ast_body *body;
 };
 
@@ -295,7 +295,7 @@ void ast_file_free(struct ast_file *f);
  * errors were reported; the caller checks diag_error_count(). `path` must be
  * interned in `d` (diag_add_source). Never returns NULL. */
 struct ast_file *parse_policy_text(struct diag_ctx *d, const char *path, const char *text,
-				   size_t len);
+                                   size_t len);
 
 /* Debug dump, one node per line, used by the parser's unit tests. */
 void ast_dump(const struct ast_file *f, struct buf *out);

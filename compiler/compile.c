@@ -24,9 +24,9 @@ int compile_bundle(struct diag_ctx *d, struct bundle *b)
 {
 	if (!bundle_name_valid(b->policy->name)) {
 		diag_error(d, b->policy->loc,
-			   "'%s' cannot name a bundle's files (printable ASCII, no '/', not "
-			   "starting with '.')",
-			   b->policy->name);
+		           "'%s' cannot name a bundle's files (printable ASCII, no '/', not "
+		           "starting with '.')",
+		           b->policy->name);
 		return -1;
 	}
 	int rc = emit_seccomp_bpf(b->policy, d, &b->bpf);
@@ -37,11 +37,11 @@ int compile_bundle(struct diag_ctx *d, struct bundle *b)
 
 static void print_summary(FILE *out, const struct bundle *b, const char *dir)
 {
-	fprintf(out, "%s: %zu BPF instructions, %zu bwrap arguments", b->name,
-		b->bpf.len / 8, count_args(&b->args));
+	fprintf(out, "%s: %zu BPF instructions, %zu bwrap arguments", b->name, b->bpf.len / 8,
+	        count_args(&b->args));
 	if (b->policy->n_params)
 		fprintf(out, ", %zu param%s to fill at run time", b->policy->n_params,
-			b->policy->n_params == 1 ? "" : "s");
+		        b->policy->n_params == 1 ? "" : "s");
 	if (dir)
 		fprintf(out, " -> %s/%s.{bpf,args,limits,manifest}\n", dir, b->name);
 	else
@@ -70,7 +70,7 @@ int compile_policy_file(const char *path, const struct compile_options *opt, FIL
 	if (diag_error_count(d) > 0) {
 		int n = diag_error_count(d);
 		fprintf(out, "cell: %d error%s in %s; nothing was written\n", n, n == 1 ? "" : "s",
-			path);
+		        path);
 		exit_code = 1;
 	} else if (!opt->quiet) {
 		for (size_t i = 0; i < res.n_policies; i++)

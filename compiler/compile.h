@@ -33,6 +33,6 @@ int compile_bundle(struct diag_ctx *d, struct bundle *b);
  * --bwrap, --dry-run, ...); `cmd` is the command and its arguments. Returns
  * an exit code only when it could not exec cellrun. */
 int run_policy(const char *policy_file, const struct resolve_options *ropt,
-	       char *const *cellrun_args, size_t n_cellrun_args, char *const *cmd, FILE *out);
+               char *const *cellrun_args, size_t n_cellrun_args, char *const *cmd, FILE *out);
 
 #endif

@@ -136,13 +136,14 @@ static void print_sanitized(FILE *out, const char *s)
 }
 
 void diag_report(struct diag_ctx *d, enum diag_level level, struct src_loc loc, const char *fmt,
-		 va_list ap)
+                 va_list ap)
 {
 	if (level == DIAG_ERROR) {
 		d->errors++;
 		if (d->error_limit > 0 && d->errors > d->error_limit) {
 			if (d->errors == d->error_limit + 1)
-				fprintf(d->out, "cell: too many errors, stopping the report here\n");
+				fprintf(d->out,
+				        "cell: too many errors, stopping the report here\n");
 			d->suppress_notes = true;
 			return;
 		}

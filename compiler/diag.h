@@ -52,7 +52,7 @@ void diag_warning(struct diag_ctx *d, struct src_loc loc, const char *fmt, ...)
 void diag_note(struct diag_ctx *d, struct src_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void diag_report(struct diag_ctx *d, enum diag_level level, struct src_loc loc, const char *fmt,
-		 va_list ap);
+                 va_list ap);
 
 int diag_error_count(const struct diag_ctx *d);
 int diag_warning_count(const struct diag_ctx *d);

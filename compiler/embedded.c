@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-extern const char embedded_default_cell[], embedded_lib_system_cell[], embedded_lib_base_syscalls_cell[];
+extern const char embedded_default_cell[], embedded_lib_system_cell[],
+    embedded_lib_base_syscalls_cell[];
 extern const size_t embedded_default_cell_len, embedded_lib_system_cell_len,
     embedded_lib_base_syscalls_cell_len;
 

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#define EMBEDDED_PREFIX "<builtin>/"
+#define EMBEDDED_PREFIX       "<builtin>/"
 #define EMBEDDED_DEFAULT_PATH EMBEDDED_PREFIX "default.cell"
 
 struct embedded_file {

@@ -90,14 +90,15 @@ static const char *arch_name(const struct ir_arch *arch)
 static void check_arches(struct emitter *em)
 {
 	if (em->p->n_arches == 0)
-		emit_error(em, em->p->loc, "policy '%s' lists no architecture to build a filter for",
-			   em->p->name ? em->p->name : "?");
+		emit_error(em, em->p->loc,
+		           "policy '%s' lists no architecture to build a filter for",
+		           em->p->name ? em->p->name : "?");
 	for (size_t i = 0; i < em->p->n_arches; i++) {
 		if (em->p->arches[i].token == SCMP_ARCH_X32)
 			emit_error(em, em->p->loc,
-				   "the x32 ABI is never allowed: every filter kills x32 system "
-				   "calls; remove '%s' from the arches of policy '%s'",
-				   arch_name(&em->p->arches[i]), em->p->name ? em->p->name : "?");
+			           "the x32 ABI is never allowed: every filter kills x32 system "
+			           "calls; remove '%s' from the arches of policy '%s'",
+			           arch_name(&em->p->arches[i]), em->p->name ? em->p->name : "?");
 	}
 }
 
@@ -154,15 +155,16 @@ static void check_presence_on(struct emitter *em, const struct ir_arch *arch)
 		}
 		if (required)
 			emit_error(em, required->loc,
-				   "syscall '%s' does not exist on %s; write 'optional %s' if the "
-				   "policy may go without it there",
-				   s->name, arch_name(arch), s->name);
+			           "syscall '%s' does not exist on %s; write 'optional %s' if the "
+			           "policy may go without it there",
+			           s->name, arch_name(arch), s->name);
 		else if (optional)
 			buf_printf(&skipped, "%s%s", skipped.len ? ", " : "", s->name);
 	}
 	if (skipped.len)
-		diag_note(em->d, em->p->loc, "on %s, these optional syscalls do not exist and get no rule: %s",
-			  arch_name(arch), buf_cstr(&skipped));
+		diag_note(em->d, em->p->loc,
+		          "on %s, these optional syscalls do not exist and get no rule: %s",
+		          arch_name(arch), buf_cstr(&skipped));
 	buf_free(&skipped);
 }
 
@@ -178,6 +180,8 @@ static const struct lower_syscall *find_lowered(const struct emitter *em, const 
 
 static bool pieces_share_one_action(const struct lower_syscall *a, const struct lower_syscall *b)
 {
+	if (a->n_pieces == 0)
+		return true;
 	struct ir_action action = a->pieces[0].action;
 	for (size_t i = 0; i < a->n_pieces; i++)
 		if (!ir_action_equal(a->pieces[i].action, action))
@@ -192,43 +196,43 @@ static bool pieces_share_one_action(const struct lower_syscall *a, const struct 
  * unconditional action libseccomp covers both (the multiplexer's first
  * argument names the subcall); anything finer it cannot do exactly. */
 static bool multiplexed_rules_ok(struct emitter *em, const struct ir_arch *arch,
-				 const struct lower_syscall *s, const char *multiplexer)
+                                 const struct lower_syscall *s, const char *multiplexer)
 {
 	for (size_t i = 0; i < s->n_pieces; i++) {
 		if (lower_conjunct_atoms(&s->pieces[i].c) == 0)
 			continue;
 		emit_error(em, s->pieces[i].rule->loc,
-			   "on %s, '%s' can also be called through %s(2), which passes the "
-			   "arguments behind a pointer seccomp cannot read, so a condition on "
-			   "'%s' cannot be enforced there; make the rule unconditional or "
-			   "remove %s from the policy's arches",
-			   arch_name(arch), s->name, multiplexer, s->name, arch_name(arch));
+		           "on %s, '%s' can also be called through %s(2), which passes the "
+		           "arguments behind a pointer seccomp cannot read, so a condition on "
+		           "'%s' cannot be enforced there; make the rule unconditional or "
+		           "remove %s from the policy's arches",
+		           arch_name(arch), s->name, multiplexer, s->name, arch_name(arch));
 		return false;
 	}
 	const struct lower_syscall *mux = find_lowered(em, multiplexer);
-	if (mux && mux->n_pieces > 0 && !pieces_share_one_action(s, mux)) {
+	if (s->n_pieces > 0 && mux && mux->n_pieces > 0 && !pieces_share_one_action(s, mux)) {
 		emit_error(em, s->pieces[0].rule->loc,
-			   "on %s, libseccomp filters '%s' inside %s(2) as well, and the policy "
-			   "gives %s(2) a different action: give both the same action or remove "
-			   "%s from the policy's arches",
-			   arch_name(arch), s->name, multiplexer, multiplexer, arch_name(arch));
+		           "on %s, libseccomp filters '%s' inside %s(2) as well, and the policy "
+		           "gives %s(2) a different action: give both the same action or remove "
+		           "%s from the policy's arches",
+		           arch_name(arch), s->name, multiplexer, multiplexer, arch_name(arch));
 		return false;
 	}
 	return true;
 }
 
 static bool upper_halves_ok(struct emitter *em, const struct ir_arch *arch,
-			    const struct lower_syscall *s)
+                            const struct lower_syscall *s)
 {
 	for (size_t i = 0; i < s->n_pieces; i++) {
 		for (unsigned a = 0; a < LOWER_MAX_ARGS; a++) {
 			if (!(s->pieces[i].c.mask[a] >> 32))
 				continue;
 			emit_error(em, s->pieces[i].rule->loc,
-				   "the rule for '%s' tests the upper half of argument %u, which "
-				   "libseccomp cannot check on %s; compare only the low 32 bits or "
-				   "remove %s from the policy's arches",
-				   s->name, a, arch_name(arch), arch_name(arch));
+			           "the rule for '%s' tests the upper half of argument %u, which "
+			           "libseccomp cannot check on %s; compare only the low 32 bits or "
+			           "remove %s from the policy's arches",
+			           s->name, a, arch_name(arch), arch_name(arch));
 			return false;
 		}
 	}
@@ -236,7 +240,7 @@ static bool upper_halves_ok(struct emitter *em, const struct ir_arch *arch,
 }
 
 static void add_piece(struct emitter *em, scmp_filter_ctx ctx, const struct ir_arch *arch,
-		      const char *syscall, int nr, const struct lower_piece *piece)
+                      const char *syscall, int nr, const struct lower_piece *piece)
 {
 	struct scmp_arg_cmp cmps[LOWER_MAX_ARGS];
 	unsigned n = 0;
@@ -251,56 +255,60 @@ static void add_piece(struct emitter *em, scmp_filter_ctx ctx, const struct ir_a
 	}
 	if (!action_valid(piece->action)) {
 		emit_error(em, piece->rule->loc, "errno %u for '%s' is out of range (1 to 4095)",
-			   piece->action.errno_value, syscall);
+		           piece->action.errno_value, syscall);
 		return;
 	}
 	int rc = seccomp_rule_add_array(ctx, scmp_action(piece->action), nr, n, cmps);
 	if (rc < 0) {
 		emit_error(em, piece->rule->loc, "libseccomp refused the rule for '%s' on %s: %s",
-			   syscall, arch_name(arch), strerror(-rc));
+		           syscall, arch_name(arch), strerror(-rc));
 		return;
 	}
 	em->any_rule = true;
 }
 
+/* The syscall's pieces as this architecture sees them: on a 32-bit ABI an
+ * argument is its low half (see lower_pieces_narrow32()). `view` borrows from
+ * `s` or from *owned, which the caller frees. */
+static void pieces_for_arch(const struct lower_syscall *s, const struct ir_arch *arch,
+                            struct lower_syscall *view, struct lower_piece **owned)
+{
+	*view = *s;
+	*owned = NULL;
+	if (arch_has_32bit_args(arch->token)) {
+		view->n_pieces = lower_pieces_narrow32(s->pieces, s->n_pieces, owned);
+		view->pieces = *owned;
+	}
+}
+
 static void add_syscall(struct emitter *em, scmp_filter_ctx ctx, const struct ir_arch *arch,
-			const struct lower_syscall *s)
+                        const struct lower_syscall *s)
 {
 	const char *multiplexer = NULL;
-	if (s->n_pieces == 0)
-		return;
-	switch (syscall_presence(arch->token, s->name, &multiplexer)) {
-	case SYSCALL_ABSENT:
-		return; /* reported, or allowed, by check_presence_on() */
-	case SYSCALL_MULTIPLEXED:
-		if (!multiplexed_rules_ok(em, arch, s, multiplexer))
-			return;
-		break;
-	case SYSCALL_DIRECT:
-		break;
-	}
-	if (arch_hides_upper_halves(arch->token) && !upper_halves_ok(em, arch, s))
-		return;
+	enum presence presence = syscall_presence(arch->token, s->name, &multiplexer);
+	if (s->n_pieces == 0 || presence == SYSCALL_ABSENT)
+		return; /* absent: reported, or allowed, by check_presence_on() */
 
-	const struct lower_piece *pieces = s->pieces;
-	size_t n = s->n_pieces;
-	struct lower_piece *narrowed = NULL;
-	if (arch_has_32bit_args(arch->token)) {
-		n = lower_pieces_narrow32(s->pieces, s->n_pieces, &narrowed);
-		pieces = narrowed;
-	}
+	struct lower_syscall view;
+	struct lower_piece *owned;
+	pieces_for_arch(s, arch, &view, &owned);
+	bool ok = true;
+	if (presence == SYSCALL_MULTIPLEXED)
+		ok = multiplexed_rules_ok(em, arch, &view, multiplexer);
+	if (ok && arch_hides_upper_halves(arch->token))
+		ok = upper_halves_ok(em, arch, &view);
 	/* libseccomp takes the number on the native architecture (or one of its
 	 * pseudo numbers) and translates it by name for the filter's own. */
 	int nr = seccomp_syscall_resolve_name(s->name);
-	for (size_t i = 0; i < n; i++)
-		add_piece(em, ctx, arch, s->name, nr, &pieces[i]);
-	free(narrowed);
+	for (size_t i = 0; ok && i < view.n_pieces; i++)
+		add_piece(em, ctx, arch, s->name, nr, &view.pieces[i]);
+	free(owned);
 }
 
 /* ---- filters ---------------------------------------------------------------------- */
 
 static bool set_attr(struct emitter *em, scmp_filter_ctx ctx, enum scmp_filter_attr attr,
-		     uint32_t value, const char *what)
+                     uint32_t value, const char *what)
 {
 	int rc = seccomp_attr_set(ctx, attr, value);
 	if (rc < 0)
@@ -315,26 +323,26 @@ static scmp_filter_ctx new_arch_filter(struct emitter *em, const struct ir_arch 
 	struct src_loc def_loc = em->p->syscalls.default_loc;
 	if (!action_valid(def)) {
 		emit_error(em, def_loc, "default errno %u is out of range (1 to 4095)",
-			   def.errno_value);
+		           def.errno_value);
 		return NULL;
 	}
 	scmp_filter_ctx ctx = seccomp_init(scmp_action(def));
 	if (!ctx) {
 		emit_error(em, def_loc,
-			   "libseccomp could not create a filter (out of memory, or the default "
-			   "action is not supported by this kernel)");
+		           "libseccomp could not create a filter (out of memory, or the default "
+		           "action is not supported by this kernel)");
 		return NULL;
 	}
 	bool ok = set_attr(em, ctx, SCMP_FLTATR_CTL_NNP, 0, "NO_NEW_PRIVS off") &&
-		  set_attr(em, ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS,
-			   "the foreign-architecture action to kill");
+	          set_attr(em, ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS,
+	                   "the foreign-architecture action to kill");
 	if (ok && arch->token != seccomp_arch_native()) {
 		int rc = seccomp_arch_add(ctx, arch->token);
 		if (rc == 0)
 			rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
 		if (rc < 0) {
 			emit_error(em, em->p->loc, "libseccomp cannot build a filter for %s: %s",
-				   arch_name(arch), strerror(-rc));
+			           arch_name(arch), strerror(-rc));
 			ok = false;
 		}
 	}
@@ -393,9 +401,9 @@ static scmp_filter_ctx build_filter(struct emitter *em)
 		int rc = seccomp_merge(merged, ctx);
 		if (rc < 0) {
 			emit_error(em, em->p->loc,
-				   "libseccomp cannot put %s into the same filter as %s (%s); "
-				   "architectures of one filter must share their byte order",
-				   arch_name(arch), arch_name(&em->p->arches[0]), strerror(-rc));
+			           "libseccomp cannot put %s into the same filter as %s (%s); "
+			           "architectures of one filter must share their byte order",
+			           arch_name(arch), arch_name(&em->p->arches[0]), strerror(-rc));
 			seccomp_release(ctx);
 		}
 	}
@@ -420,7 +428,7 @@ static int read_back(struct emitter *em, int fd, struct buf *out)
 {
 	if (lseek(fd, 0, SEEK_SET) < 0) {
 		emit_error(em, em->p->loc, "cannot rewind the memfd holding the filter: %s",
-			   strerror(errno));
+		           strerror(errno));
 		return -1;
 	}
 	char chunk[4096];
@@ -430,7 +438,7 @@ static int read_back(struct emitter *em, int fd, struct buf *out)
 			continue;
 		if (n < 0) {
 			emit_error(em, em->p->loc, "cannot read the exported filter back: %s",
-				   strerror(errno));
+			           strerror(errno));
 			return -1;
 		}
 		if (n == 0)
@@ -446,13 +454,14 @@ static int export_filter(struct emitter *em, scmp_filter_ctx ctx, bool pfc, stru
 	int fd = memfd_create("cell-seccomp", MFD_CLOEXEC);
 	if (fd < 0) {
 		emit_error(em, em->p->loc, "cannot create a memfd to export the filter into: %s",
-			   strerror(errno));
+		           strerror(errno));
 		return -1;
 	}
 	int rc = pfc ? seccomp_export_pfc(ctx, fd) : seccomp_export_bpf(ctx, fd);
 	if (rc < 0) {
-		emit_error(em, em->p->loc, "libseccomp could not export the filter of policy '%s': %s",
-			   em->p->name ? em->p->name : "?", strerror(-rc));
+		emit_error(em, em->p->loc,
+		           "libseccomp could not export the filter of policy '%s': %s",
+		           em->p->name ? em->p->name : "?", strerror(-rc));
 		close(fd);
 		return -1;
 	}
@@ -465,17 +474,17 @@ static int check_program(struct emitter *em, const struct buf *program)
 {
 	if (program->len == 0 || program->len % BPF_INSN_SIZE != 0) {
 		emit_error(em, em->p->loc,
-			   "libseccomp exported %zu bytes, not a whole number of BPF instructions",
-			   program->len);
+		           "libseccomp exported %zu bytes, not a whole number of BPF instructions",
+		           program->len);
 		return -1;
 	}
 	size_t insns = program->len / BPF_INSN_SIZE;
 	if (insns > EMIT_SECCOMP_MAX_INSNS) {
 		emit_error(em, em->p->loc,
-			   "the seccomp filter of policy '%s' is %zu BPF instructions long; the "
-			   "kernel loads at most %d. Fewer conditions (each != or range becomes up "
-			   "to 64 comparisons) or fewer architectures would shorten it",
-			   em->p->name ? em->p->name : "?", insns, EMIT_SECCOMP_MAX_INSNS);
+		           "the seccomp filter of policy '%s' is %zu BPF instructions long; the "
+		           "kernel loads at most %d. Fewer conditions (each != or range becomes up "
+		           "to 64 comparisons) or fewer architectures would shorten it",
+		           em->p->name ? em->p->name : "?", insns, EMIT_SECCOMP_MAX_INSNS);
 		return -1;
 	}
 	return 0;

@@ -41,7 +41,7 @@ const char *ir_action_describe(struct ir_action a, char *buf, size_t size)
 }
 
 struct ir_cond *ir_cond_cmp(unsigned arg, unsigned width, enum ir_cmp_op op, uint64_t mask,
-			    uint64_t value, struct src_loc loc)
+                            uint64_t value, struct src_loc loc)
 {
 	struct ir_cond *c = xcalloc(1, sizeof(*c));
 	c->kind = IR_COND_CMP;
@@ -55,7 +55,7 @@ struct ir_cond *ir_cond_cmp(unsigned arg, unsigned width, enum ir_cmp_op op, uin
 }
 
 struct ir_cond *ir_cond_binary(enum ir_cond_kind kind, struct ir_cond *lhs, struct ir_cond *rhs,
-			       struct src_loc loc)
+                               struct src_loc loc)
 {
 	struct ir_cond *c = xcalloc(1, sizeof(*c));
 	c->kind = kind;

@@ -72,9 +72,9 @@ struct ir_cond {
 };
 
 struct ir_cond *ir_cond_cmp(unsigned arg, unsigned width, enum ir_cmp_op op, uint64_t mask,
-			    uint64_t value, struct src_loc loc);
+                            uint64_t value, struct src_loc loc);
 struct ir_cond *ir_cond_binary(enum ir_cond_kind kind, struct ir_cond *lhs, struct ir_cond *rhs,
-			       struct src_loc loc);
+                               struct src_loc loc);
 struct ir_cond *ir_cond_not(struct ir_cond *c, struct src_loc loc);
 struct ir_cond *ir_cond_clone(const struct ir_cond *c);
 void ir_cond_free(struct ir_cond *c);
@@ -121,7 +121,7 @@ enum ir_fs_kind {
 	IR_FS_DIR,     /* an empty directory, mode when has_mode */
 	IR_FS_FILE,    /* a file at dst holding data[0..data_len), mode when has_mode */
 	IR_FS_MASK,    /* hide what is at dst: an empty read-only tmpfs for a
-			* directory, /dev/null for anything else */
+	                * directory, /dev/null for anything else */
 };
 
 struct ir_fs_op {

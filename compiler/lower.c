@@ -54,7 +54,7 @@ unsigned lower_conjunct_atoms(const struct lower_conjunct *c)
 
 /* Both must overlap: the result is the vectors matching both. */
 static struct lower_conjunct conjunct_intersect(const struct lower_conjunct *a,
-						const struct lower_conjunct *b)
+                                                const struct lower_conjunct *b)
 {
 	struct lower_conjunct r;
 	for (unsigned i = 0; i < LOWER_MAX_ARGS; i++) {
@@ -67,7 +67,7 @@ static struct lower_conjunct conjunct_intersect(const struct lower_conjunct *a,
 /* Two conjuncts with the same masks whose values differ in exactly one bit are
  * halves of one larger conjunct: returns that bit's argument and the bit. */
 static bool conjuncts_are_siblings(const struct lower_conjunct *a, const struct lower_conjunct *b,
-				   unsigned *arg, uint64_t *bit)
+                                   unsigned *arg, uint64_t *bit)
 {
 	unsigned found = 0;
 	for (unsigned i = 0; i < LOWER_MAX_ARGS; i++) {
@@ -151,8 +151,6 @@ static void dnf_compact(struct lower_dnf *d, const struct ir_rule **tags, const 
 	d->n = w;
 }
 
-/* Drops every conjunct another one covers; of equal ones the first stays, so
- * the result does not depend on anything but the input order. */
 static unsigned fixed_bits(const struct lower_conjunct *c)
 {
 	unsigned n = 0;
@@ -161,6 +159,8 @@ static unsigned fixed_bits(const struct lower_conjunct *c)
 	return n;
 }
 
+/* Drops every conjunct another one covers; of equal ones the first stays, so
+ * the result does not depend on anything but the input order. */
 static void dnf_remove_covered(struct lower_dnf *d, const struct ir_rule **tags)
 {
 	size_t n = d->n ? d->n : 1;
@@ -206,8 +206,8 @@ static bool dnf_merge_siblings(struct lower_dnf *d, const struct ir_rule **tags)
 	qsort_r(order, d->n, sizeof(*order), compare_masks, d->c);
 	for (size_t run = 0; run < d->n;) {
 		size_t end = run + 1;
-		while (end < d->n &&
-		       memcmp(d->c[order[run]].mask, d->c[order[end]].mask, sizeof(d->c->mask)) == 0)
+		while (end < d->n && memcmp(d->c[order[run]].mask, d->c[order[end]].mask,
+		                            sizeof(d->c->mask)) == 0)
 			end++;
 		for (size_t x = run; x < end; x++) {
 			struct lower_conjunct *keep = &d->c[order[x]];
@@ -268,7 +268,7 @@ static enum lower_status dnf_finish(struct lower_dnf *d)
  * free, most significant first: piece b agrees with c on the bits before b and
  * differs on b. They are disjoint, and together with k-and-c they make k. */
 static void conjunct_minus(const struct lower_conjunct *k, const struct lower_conjunct *c,
-			   struct lower_dnf *out)
+                           struct lower_dnf *out)
 {
 	if (!lower_conjuncts_overlap(k, c)) {
 		dnf_push(out, k);
@@ -333,7 +333,7 @@ static enum lower_status dnf_minus_conjunct(struct lower_dnf *d, const struct lo
 }
 
 static enum lower_status dnf_and(const struct lower_dnf *a, const struct lower_dnf *b,
-				 struct lower_dnf *out)
+                                 struct lower_dnf *out)
 {
 	out->n = 0;
 	out->disjoint = a->disjoint && b->disjoint;
@@ -391,7 +391,7 @@ static void range_above(unsigned arg, unsigned width, uint64_t bound, struct low
 }
 
 static enum lower_status lower_ordering(const struct ir_cond *c, uint64_t wm, uint64_t mask,
-					uint64_t value, struct lower_dnf *out)
+                                        uint64_t value, struct lower_dnf *out)
 {
 	/* (x & m) < v is expressible with masked atoms too, but reads like a
 	 * range check while being something else; the language refuses it. */
@@ -453,7 +453,7 @@ static enum lower_status lower_cmp(const struct ir_cond *c, struct lower_dnf *ou
 }
 
 static enum lower_status lower_rec(const struct ir_cond *c, struct lower_dnf *out,
-				   const struct ir_cond **culprit)
+                                   const struct ir_cond **culprit)
 {
 	struct lower_dnf lhs, rhs;
 	enum lower_status status = LOWER_OK;
@@ -504,7 +504,7 @@ static enum lower_status lower_rec(const struct ir_cond *c, struct lower_dnf *ou
 }
 
 enum lower_status lower_cond(const struct ir_cond *c, struct lower_dnf *out,
-			     const struct ir_cond **culprit)
+                             const struct ir_cond **culprit)
 {
 	const struct ir_cond *ignored = NULL;
 	out->n = 0;
@@ -538,11 +538,13 @@ const char *lower_status_reason(enum lower_status status)
  * expanded to forty syscalls is reported once, not forty times. */
 enum report_kind { REPORT_SHADOWED, REPORT_COVERED, REPORT_UNSAT, REPORT_ERROR };
 
+struct report_entry {
+	struct src_loc loc;
+	enum report_kind kind;
+};
+
 struct report_log {
-	struct report_entry {
-		struct src_loc loc;
-		enum report_kind kind;
-	} *entries;
+	struct report_entry *entries;
 	size_t n, cap;
 };
 
@@ -575,7 +577,7 @@ struct lowering {
 };
 
 static void report_cond_failure(struct lowering *lw, const struct ir_rule *r,
-				const struct ir_cond *culprit, enum lower_status status)
+                                const struct ir_cond *culprit, enum lower_status status)
 {
 	struct src_loc loc = culprit && culprit->loc.line > 0 ? culprit->loc : r->loc;
 	lw->errors++;
@@ -583,13 +585,13 @@ static void report_cond_failure(struct lowering *lw, const struct ir_rule *r,
 		return;
 	if (status == LOWER_MASKED_ORDER)
 		diag_error(lw->d, loc,
-			   "cannot lower the ordering comparison on a masked argument (arg%u & "
-			   "0x%llx) in the rule for '%s': %s",
-			   culprit->arg, (unsigned long long)culprit->mask, r->syscall,
-			   lower_status_reason(status));
+		           "cannot lower the ordering comparison on a masked argument (arg%u & "
+		           "0x%llx) in the rule for '%s': %s",
+		           culprit->arg, (unsigned long long)culprit->mask, r->syscall,
+		           lower_status_reason(status));
 	else
 		diag_error(lw->d, loc, "cannot lower the condition of the rule for '%s': %s",
-			   r->syscall, lower_status_reason(status));
+		           r->syscall, lower_status_reason(status));
 }
 
 static void report_region_too_big(struct lowering *lw, const struct ir_rule *r)
@@ -598,24 +600,23 @@ static void report_region_too_big(struct lowering *lw, const struct ir_rule *r)
 	if (!report_once(&lw->log, r->loc, REPORT_ERROR))
 		return;
 	diag_error(lw->d, r->loc,
-		   "the calls this rule for '%s' decides (its condition minus what earlier rules "
-		   "with other actions take) need more than %d libseccomp rules; simplify the "
-		   "conditions, e.g. fewer != and ranges combined with 'and'",
-		   r->syscall, LOWER_MAX_CONJUNCTS);
+	           "the calls this rule for '%s' decides (its condition minus what earlier rules "
+	           "with other actions take) need more than %d libseccomp rules; simplify the "
+	           "conditions, e.g. fewer != and ranges combined with 'and'",
+	           r->syscall, LOWER_MAX_CONJUNCTS);
 }
 
 static void warn_shadowed(struct lowering *lw, const struct ir_rule *dead,
-			  const struct ir_rule *decider)
+                          const struct ir_rule *decider)
 {
 	if (!rule_is_named_by_user(dead) || !report_once(&lw->log, dead->loc, REPORT_SHADOWED))
 		return;
 	diag_warning(lw->d, dead->loc,
-		     "rule never matches: an earlier unconditional rule for '%s' at %s:%d decides "
-		     "every call",
-		     dead->syscall, decider->loc.file ? decider->loc.file : "<unknown>",
-		     decider->loc.line);
-	diag_note(lw->d, decider->loc, "the unconditional rule for '%s' is here",
-		  decider->syscall);
+	             "rule never matches: an earlier unconditional rule for '%s' at %s:%d decides "
+	             "every call",
+	             dead->syscall, decider->loc.file ? decider->loc.file : "<unknown>",
+	             decider->loc.line);
+	diag_note(lw->d, decider->loc, "the unconditional rule for '%s' is here", decider->syscall);
 }
 
 static void warn_covered(struct lowering *lw, const struct ir_rule *dead)
@@ -623,9 +624,9 @@ static void warn_covered(struct lowering *lw, const struct ir_rule *dead)
 	if (!rule_is_named_by_user(dead) || !report_once(&lw->log, dead->loc, REPORT_COVERED))
 		return;
 	diag_warning(lw->d, dead->loc,
-		     "rule never matches: earlier rules for '%s' with other actions decide every "
-		     "call its condition allows",
-		     dead->syscall);
+	             "rule never matches: earlier rules for '%s' with other actions decide every "
+	             "call its condition allows",
+	             dead->syscall);
 }
 
 static void warn_unsatisfiable(struct lowering *lw, const struct ir_rule *r)
@@ -633,7 +634,7 @@ static void warn_unsatisfiable(struct lowering *lw, const struct ir_rule *r)
 	if (!report_once(&lw->log, r->loc, REPORT_UNSAT))
 		return;
 	diag_warning(lw->d, r->loc, "rule never matches: its condition can never be true ('%s')",
-		     r->syscall);
+	             r->syscall);
 }
 
 /* The regions of one syscall's rules: conjunct i belongs to tags[i]. */
@@ -649,7 +650,7 @@ struct region_set {
 };
 
 static void region_set_add_one(struct region_set *set, const struct lower_conjunct *c,
-			       struct ir_action action, const struct ir_rule *rule)
+                               struct ir_action action, const struct ir_rule *rule)
 {
 	size_t at = set->conjuncts.n;
 	dnf_push(&set->conjuncts, c);
@@ -658,7 +659,7 @@ static void region_set_add_one(struct region_set *set, const struct lower_conjun
 }
 
 static void region_set_add(struct region_set *set, const struct lower_dnf *region,
-			   struct ir_action action, const struct ir_rule *rule)
+                           struct ir_action action, const struct ir_rule *rule)
 {
 	for (size_t i = 0; i < region->n; i++)
 		region_set_add_one(set, &region->c[i], action, rule);
@@ -694,8 +695,8 @@ static size_t pieces_by_action(const struct region_set *set, struct lower_piece 
 		}
 		dnf_simplify_tagged(&same, rules);
 		for (size_t i = 0; i < same.n; i++)
-			(*out)[n_out++] =
-			    (struct lower_piece){.action = action, .c = same.c[i], .rule = rules[i]};
+			(*out)[n_out++] = (struct lower_piece){
+			    .action = action, .c = same.c[i], .rule = rules[i]};
 		lower_dnf_free(&same);
 	}
 	free(rules);
@@ -705,8 +706,8 @@ static size_t pieces_by_action(const struct region_set *set, struct lower_piece 
 
 /* region = start minus every earlier condition whose action differs. */
 static enum lower_status carve_region(struct lower_dnf *region, struct ir_action action,
-				      const struct lower_syscall *s, const struct lower_dnf *conds,
-				      size_t before)
+                                      const struct lower_syscall *s, const struct lower_dnf *conds,
+                                      size_t before)
 {
 	for (size_t j = 0; j < before && region->n > 0; j++) {
 		if (ir_action_equal(s->rules[j]->action, action))
@@ -718,66 +719,98 @@ static enum lower_status carve_region(struct lower_dnf *region, struct ir_action
 	return LOWER_OK;
 }
 
-static void lower_syscall_regions(struct lowering *lw, struct lower_syscall *s)
+/* The index of the first unconditional rule (the decider), or n_rules. */
+static size_t first_unconditional(const struct lower_syscall *s)
 {
-	size_t n = s->n_rules, decider = n;
-	for (size_t i = 0; i < n; i++) {
-		if (!s->rules[i]->cond) {
-			decider = i;
-			break;
-		}
-	}
-	for (size_t i = decider + 1; i < n; i++)
-		warn_shadowed(lw, s->rules[i], s->rules[decider]);
+	for (size_t i = 0; i < s->n_rules; i++)
+		if (!s->rules[i]->cond)
+			return i;
+	return s->n_rules;
+}
 
-	struct lower_dnf *conds = xcalloc(decider ? decider : 1, sizeof(*conds));
-	bool lowered = true;
+/* Lowers the conditions of the rules before the decider into conds[]. */
+static bool lower_conditions(struct lowering *lw, const struct lower_syscall *s, size_t decider,
+                             struct lower_dnf *conds)
+{
+	bool ok = true;
 	for (size_t i = 0; i < decider; i++) {
 		const struct ir_cond *culprit = NULL;
 		enum lower_status status = lower_cond(s->rules[i]->cond, &conds[i], &culprit);
 		if (status != LOWER_OK) {
 			report_cond_failure(lw, s->rules[i], culprit, status);
-			lowered = false;
+			ok = false;
 		} else if (conds[i].n == 0) {
 			warn_unsatisfiable(lw, s->rules[i]);
 		}
 	}
+	return ok;
+}
 
-	struct region_set set;
-	memset(&set, 0, sizeof(set));
+/* Adds the region of each conditional rule whose action is not the default. */
+static bool collect_rule_regions(struct lowering *lw, const struct lower_syscall *s,
+                                 const struct lower_dnf *conds, size_t decider,
+                                 struct region_set *set)
+{
 	struct lower_dnf region;
 	lower_dnf_init(&region);
-	for (size_t i = 0; lowered && i < decider; i++) {
+	bool ok = true;
+	for (size_t i = 0; ok && i < decider; i++) {
 		const struct ir_rule *r = s->rules[i];
 		if (conds[i].n == 0)
 			continue;
 		dnf_copy(&region, &conds[i]);
 		if (carve_region(&region, r->action, s, conds, i) != LOWER_OK) {
 			report_region_too_big(lw, r);
-			lowered = false;
-			break;
-		}
-		if (region.n == 0)
+			ok = false;
+		} else if (region.n == 0) {
 			warn_covered(lw, r);
-		else if (!ir_action_equal(r->action, lw->default_action))
-			region_set_add(&set, &region, r->action, r);
-	}
-
-	struct ir_action fallback = decider < n ? s->rules[decider]->action : lw->default_action;
-	if (lowered && !ir_action_equal(fallback, lw->default_action)) {
-		dnf_set_true(&region);
-		if (carve_region(&region, fallback, s, conds, decider) != LOWER_OK) {
-			report_region_too_big(lw, s->rules[decider]);
-			lowered = false;
-		} else {
-			region_set_add(&set, &region, fallback, s->rules[decider]);
+		} else if (!ir_action_equal(r->action, lw->default_action)) {
+			region_set_add(set, &region, r->action, r);
 		}
 	}
+	lower_dnf_free(&region);
+	return ok;
+}
 
-	if (lowered)
+/* Adds the region the decider (or the default) keeps, unless it is the
+ * default's: what no earlier rule of another action takes. */
+static bool collect_fallback_region(struct lowering *lw, const struct lower_syscall *s,
+                                    const struct lower_dnf *conds, size_t decider,
+                                    struct region_set *set)
+{
+	if (decider == s->n_rules)
+		return true; /* the fallback is the default */
+	const struct ir_rule *r = s->rules[decider];
+	if (ir_action_equal(r->action, lw->default_action))
+		return true;
+	struct lower_dnf region;
+	lower_dnf_init(&region);
+	dnf_set_true(&region);
+	bool ok = carve_region(&region, r->action, s, conds, decider) == LOWER_OK;
+	if (ok)
+		region_set_add(set, &region, r->action, r);
+	else
+		report_region_too_big(lw, r);
+	lower_dnf_free(&region);
+	return ok;
+}
+
+static void lower_syscall_regions(struct lowering *lw, struct lower_syscall *s)
+{
+	size_t decider = first_unconditional(s);
+	for (size_t i = decider + 1; i < s->n_rules; i++)
+		warn_shadowed(lw, s->rules[i], s->rules[decider]);
+
+	struct lower_dnf *conds = xcalloc(decider ? decider : 1, sizeof(*conds));
+	for (size_t i = 0; i < decider; i++)
+		lower_dnf_init(&conds[i]);
+	struct region_set set;
+	memset(&set, 0, sizeof(set));
+	if (lower_conditions(lw, s, decider, conds) &&
+	    collect_rule_regions(lw, s, conds, decider, &set) &&
+	    collect_fallback_region(lw, s, conds, decider, &set))
 		s->n_pieces = pieces_by_action(&set, &s->pieces);
 	region_set_free(&set);
-	lower_dnf_free(&region);
 	for (size_t i = 0; i < decider; i++)
 		lower_dnf_free(&conds[i]);
 	free(conds);
@@ -786,7 +819,7 @@ static void lower_syscall_regions(struct lowering *lw, struct lower_syscall *s)
 /* ---- the policy ------------------------------------------------------------ */
 
 static struct lower_syscall *find_or_add_syscall(struct lower_result *out, size_t *cap,
-						 const char *name)
+                                                 const char *name)
 {
 	for (size_t i = 0; i < out->n_syscalls; i++)
 		if (strcmp(out->syscalls[i].name, name) == 0)
@@ -857,7 +890,7 @@ size_t lower_pieces_narrow32(const struct lower_piece *in, size_t n, struct lowe
 }
 
 const struct lower_piece *lower_syscall_decide(const struct lower_syscall *s,
-					       const uint64_t args[LOWER_MAX_ARGS])
+                                               const uint64_t args[LOWER_MAX_ARGS])
 {
 	for (size_t i = 0; i < s->n_pieces; i++)
 		if (lower_conjunct_matches(&s->pieces[i].c, args))

@@ -136,7 +136,7 @@ void lower_result_free(struct lower_result *r);
 /* The piece of `s` that decides `args`, or NULL when the default does. With
  * disjoint regions any matching piece is the answer; this returns the first. */
 const struct lower_piece *lower_syscall_decide(const struct lower_syscall *s,
-					       const uint64_t args[LOWER_MAX_ARGS]);
+                                               const uint64_t args[LOWER_MAX_ARGS]);
 
 /* The pieces as an ABI with 32-bit argument registers (i386, arm, ...) sees
  * them: there an argument is its low 32 bits, zero-extended, which is also
@@ -153,9 +153,9 @@ size_t lower_pieces_narrow32(const struct lower_piece *in, size_t n, struct lowe
 
 enum lower_status {
 	LOWER_OK,
-	LOWER_TOO_BIG,       /* more than LOWER_MAX_CONJUNCTS conjuncts */
-	LOWER_MASKED_ORDER,  /* <, <=, >, >= on (arg & mask) with a partial mask */
-	LOWER_MALFORMED,     /* argument index or width out of range */
+	LOWER_TOO_BIG,      /* more than LOWER_MAX_CONJUNCTS conjuncts */
+	LOWER_MASKED_ORDER, /* <, <=, >, >= on (arg & mask) with a partial mask */
+	LOWER_MALFORMED,    /* argument index or width out of range */
 };
 
 /* A sentence explaining a non-OK status, for messages. */
@@ -168,7 +168,7 @@ void lower_dnf_free(struct lower_dnf *d);
  * overwritten). On failure `*culprit` (when not NULL) points at the
  * comparison that could not be lowered, or at `c` itself for TOO_BIG. */
 enum lower_status lower_cond(const struct ir_cond *c, struct lower_dnf *out,
-			     const struct ir_cond **culprit);
+                             const struct ir_cond **culprit);
 
 bool lower_conjunct_matches(const struct lower_conjunct *c, const uint64_t args[LOWER_MAX_ARGS]);
 bool lower_dnf_matches(const struct lower_dnf *d, const uint64_t args[LOWER_MAX_ARGS]);

@@ -98,9 +98,12 @@ static void string_list_add(struct string_list *l, const char *s)
 static int cmd_compile(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"output", required_argument, NULL, 'o'}, {"policy", required_argument, NULL, 'p'},
-	    {"define", required_argument, NULL, 'D'}, {"include", required_argument, NULL, 'I'},
-	    {"quiet", no_argument, NULL, 'q'},	      {"help", no_argument, NULL, 'h'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"policy", required_argument, NULL, 'p'},
+	    {"define", required_argument, NULL, 'D'},
+	    {"include", required_argument, NULL, 'I'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct string_list defines = {0}, includes = {0};
@@ -138,8 +141,9 @@ static int cmd_compile(int argc, char **argv)
 	}
 	int rc;
 	if (argc - optind != 1) {
-		rc = usage_error(compile_usage, "%s", argc - optind ? "compile takes one policy file"
-								   : "compile needs a policy file");
+		rc = usage_error(compile_usage, "%s",
+		                 argc - optind ? "compile takes one policy file"
+		                               : "compile needs a policy file");
 	} else {
 		co.resolve.defines = defines.items;
 		co.resolve.n_defines = defines.n;
@@ -155,8 +159,8 @@ static int cmd_compile(int argc, char **argv)
 /* The cellrun options `cell run` passes through, by getopt code. */
 static const char *passthrough_name(int c)
 {
-	static const char *const names[] = {"--param", "--bwrap", "--user", "--status-json",
-					    "--dry-run", "--best-effort"};
+	static const char *const names[] = {"--param",       "--bwrap",   "--user",
+	                                    "--status-json", "--dry-run", "--best-effort"};
 	return names[c - 256];
 }
 
@@ -227,7 +231,7 @@ static int cmd_run(int argc, char **argv)
 		const char *policy = optind < split ? argv[optind] : NULL;
 		if (split - optind > 1)
 			rc = usage_error(run_usage, "run takes at most one policy, not '%s'",
-					 argv[optind + 1]);
+			                 argv[optind + 1]);
 		else if (split + 1 >= argc)
 			rc = usage_error(run_usage, "%s", "run needs a command after '--'");
 		else {
@@ -236,7 +240,7 @@ static int cmd_run(int argc, char **argv)
 			ro.include_dirs = includes.items;
 			ro.n_include_dirs = includes.n;
 			rc = run_policy(policy, &ro, (char *const *)passthrough.items,
-					passthrough.n, argv + split + 1, stderr);
+			                passthrough.n, argv + split + 1, stderr);
 		}
 	}
 	free(defines.items);

@@ -52,7 +52,7 @@ static bool parse_c_integer(const char *s, uint64_t *out, const char **end, char
 
 /* A decimal with an optional fraction, as mantissa / 10^scale. */
 static bool parse_decimal(const char *s, uint64_t *mantissa, unsigned *scale, const char **end,
-			  char *err, size_t n)
+                          char *err, size_t n)
 {
 	uint64_t v = 0;
 	unsigned sc = 0;
@@ -65,7 +65,8 @@ static bool parse_decimal(const char *s, uint64_t *mantissa, unsigned *scale, co
 		}
 		if (!isdigit((unsigned char)*p))
 			break;
-		if (mul_overflows(v, 10, &v) || __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v)) {
+		if (mul_overflows(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v)) {
 			snprintf(err, n, "'%s' is too large (the maximum is 2^64-1)", s);
 			return false;
 		}
@@ -88,7 +89,7 @@ static bool parse_decimal(const char *s, uint64_t *mantissa, unsigned *scale, co
 
 /* mantissa / 10^scale * factor, exactly. */
 static bool scale_exact(const char *text, uint64_t mantissa, unsigned scale, uint64_t factor,
-			uint64_t *out, char *err, size_t n)
+                        uint64_t *out, char *err, size_t n)
 {
 	uint64_t div = 1;
 	for (unsigned i = 0; i < scale; i++)
@@ -120,7 +121,10 @@ static const struct unit byte_units[] = {
 };
 
 static const struct unit duration_units[] = {
-    {"ms", 1}, {"s", 1000}, {"m", 60 * 1000}, {"h", 60 * 60 * 1000},
+    {"ms", 1},
+    {"s", 1000},
+    {"m", 60 * 1000},
+    {"h", 60 * 60 * 1000},
 };
 
 static const struct unit core_units[] = {
@@ -129,8 +133,8 @@ static const struct unit core_units[] = {
 };
 
 static bool parse_with_units(const char *text, const struct unit *units, size_t n_units,
-			     const char *what, const char *unit_help, uint64_t *out, char *err,
-			     size_t n)
+                             const char *what, const char *unit_help, uint64_t *out, char *err,
+                             size_t n)
 {
 	uint64_t mantissa;
 	unsigned scale;
@@ -152,12 +156,12 @@ static bool parse_with_units(const char *text, const struct unit *units, size_t 
 		snprintf(err, n, "'%s' needs a unit: %s", text, unit_help);
 	else
 		snprintf(err, n, "unknown unit '%s' in '%s' for a %s; use %s", end, text, what,
-			 unit_help);
+		         unit_help);
 	return false;
 }
 
 bool quantity_parse(const char *text, enum quantity_kind kind, uint64_t *out, char *err,
-		    size_t err_size)
+                    size_t err_size)
 {
 	const char *end;
 	switch (kind) {
@@ -169,14 +173,15 @@ bool quantity_parse(const char *text, enum quantity_kind kind, uint64_t *out, ch
 		if (!parse_c_integer(text, out, &end, err, err_size))
 			return false;
 		if (*end) {
-			snprintf(err, err_size, "'%s' is not a number (unexpected '%s')", text, end);
+			snprintf(err, err_size, "'%s' is not a number (unexpected '%s')", text,
+			         end);
 			return false;
 		}
 		return true;
 	case QUANTITY_MODE:
 		if (text[0] != '0' || !isdigit((unsigned char)text[1])) {
-			snprintf(err, err_size, "a mode is octal with a leading 0 (like 0755), not '%s'",
-				 text);
+			snprintf(err, err_size,
+			         "a mode is octal with a leading 0 (like 0755), not '%s'", text);
 			return false;
 		}
 		if (!parse_c_integer(text, out, &end, err, err_size))
@@ -187,17 +192,17 @@ bool quantity_parse(const char *text, enum quantity_kind kind, uint64_t *out, ch
 		}
 		return true;
 	case QUANTITY_BYTES:
-		return parse_with_units(text, byte_units, sizeof(byte_units) / sizeof(byte_units[0]),
-					"size", "K, M, G or T (powers of 1024), or none for bytes",
-					out, err, err_size);
+		return parse_with_units(
+		    text, byte_units, sizeof(byte_units) / sizeof(byte_units[0]), "size",
+		    "K, M, G or T (powers of 1024), or none for bytes", out, err, err_size);
 	case QUANTITY_DURATION_MS:
 		return parse_with_units(text, duration_units,
-					sizeof(duration_units) / sizeof(duration_units[0]),
-					"duration", "ms, s, m or h", out, err, err_size);
+		                        sizeof(duration_units) / sizeof(duration_units[0]),
+		                        "duration", "ms, s, m or h", out, err, err_size);
 	case QUANTITY_MILLICORES:
-		return parse_with_units(text, core_units, sizeof(core_units) / sizeof(core_units[0]),
-					"CPU rate", "a number of cores (1.5) or a percentage (150%)",
-					out, err, err_size);
+		return parse_with_units(
+		    text, core_units, sizeof(core_units) / sizeof(core_units[0]), "CPU rate",
+		    "a number of cores (1.5) or a percentage (150%)", out, err, err_size);
 	}
 	snprintf(err, err_size, "internal error: unknown quantity kind");
 	return false;

@@ -31,6 +31,6 @@ enum quantity_kind {
  * false with a message in err (e.g. "unknown unit 'Q' for a size; use K, M, G
  * or T"). */
 bool quantity_parse(const char *text, enum quantity_kind kind, uint64_t *out, char *err,
-		    size_t err_size);
+                    size_t err_size);
 
 #endif

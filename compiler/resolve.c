@@ -37,8 +37,8 @@ struct sym_group {
 struct sym_policy {
 	const char *name;
 	const struct ast_policy *policy;
-	bool in_main;   /* defined in the file given on the command line */
-	int visit;      /* lineage DFS state: 0 new, 1 on stack, 2 done */
+	bool in_main; /* defined in the file given on the command line */
+	int visit;    /* lineage DFS state: 0 new, 1 on stack, 2 done */
 };
 
 struct loaded_file {
@@ -103,7 +103,7 @@ static struct sym_policy *find_policy(struct resolver *r, const char *name)
 /* The "did you mean" suffix for `word` among `n` candidates, or "". The
  * returned string is static storage reused by the next call. */
 static const char *suggestion(const char *word, const char *const *candidates, size_t n,
-			      const char *prefix)
+                              const char *prefix)
 {
 	static char buf[160];
 	const char *best = diag_suggest(word, candidates, n);
@@ -199,7 +199,7 @@ static void explain_include_cycle(struct resolver *r, const char *real_path)
 
 /* Loads and registers one file given as text. `path` is what messages show. */
 static void load_text(struct resolver *r, const char *path, const char *real_path, const char *text,
-		      size_t len, bool is_main)
+                      size_t len, bool is_main)
 {
 	const char *interned = diag_add_source(r->d, path, text, len);
 	struct loaded_file lf = {xstrdup(real_path), NULL, false};
@@ -220,7 +220,7 @@ static bool may_load(struct resolver *r, const struct ast_word *name, const char
 	struct loaded_file *prev = find_loaded(r, key);
 	if (prev && !prev->done) {
 		diag_error(r->d, name->loc, "include cycle: '%s' is already being included",
-			   name->text);
+		           name->text);
 		explain_include_cycle(r, key);
 		return false;
 	}
@@ -245,7 +245,7 @@ static void load_include(struct resolver *r, const struct ast_word *name, const 
 {
 	if (r->include_depth >= RESOLVE_MAX_INCLUDE_DEPTH) {
 		diag_error(r->d, name->loc, "includes nested deeper than %d levels",
-			   RESOLVE_MAX_INCLUDE_DEPTH);
+		           RESOLVE_MAX_INCLUDE_DEPTH);
 		return;
 	}
 	if (name->len != strlen(name->text) || name->text[0] == '\0') {
@@ -258,9 +258,9 @@ static void load_include(struct resolver *r, const struct ast_word *name, const 
 	}
 	char *found = find_include(r, from, name->text);
 	if (!found) {
-		diag_error(r->d, name->loc,
-			   "cannot find included file '%s' (looked next to %s%s)", name->text,
-			   from, r->opt->n_include_dirs ? " and in the -I directories" : "");
+		diag_error(r->d, name->loc, "cannot find included file '%s' (looked next to %s%s)",
+		           name->text, from,
+		           r->opt->n_include_dirs ? " and in the -I directories" : "");
 		return;
 	}
 	char real[PATH_MAX];
@@ -297,12 +297,12 @@ static void register_items(struct resolver *r, const struct ast_file *f, bool is
 			struct sym_const *prev = find_const(r, it->u.constant.name);
 			if (prev) {
 				diag_error(r->d, it->u.constant.name_loc,
-					   "constant '%s' is defined twice", it->u.constant.name);
+				           "constant '%s' is defined twice", it->u.constant.name);
 				diag_note(r->d, prev->loc, "the first definition is here");
 				break;
 			}
 			struct sym_const c = {it->u.constant.name, it->u.constant.value,
-					      it->u.constant.name_loc};
+			                      it->u.constant.name_loc};
 			APPEND(r->consts, r->n_consts, c);
 			break;
 		}
@@ -342,7 +342,7 @@ struct lineage {
 /* Depth-first: every policy is appended after all of the policies that derive
  * from it have been placed, which the reverse post-order gives us. */
 static bool lineage_visit(struct resolver *r, struct sym_policy *p, struct sym_policy ***post,
-			  size_t *n_post)
+                          size_t *n_post)
 {
 	if (p->visit == 2)
 		return true;
@@ -366,7 +366,7 @@ static bool lineage_visit(struct resolver *r, struct sym_policy *p, struct sym_p
 		struct sym_policy *base = find_policy(r, b->text);
 		if (!base) {
 			diag_error(r->d, b->loc, "unknown base policy '%s'%s", b->text,
-				   suggest_policy(r, b->text));
+			           suggest_policy(r, b->text));
 			ok = false;
 			continue;
 		}
@@ -433,7 +433,8 @@ static const char *define_value(struct resolver *r, const char *name)
 static void collect_params(struct pctx *pc)
 {
 	for (size_t i = 0; i < pc->lineage.n; i++) {
-		for (const struct ast_body *b = pc->lineage.items[i]->policy->body; b; b = b->next) {
+		for (const struct ast_body *b = pc->lineage.items[i]->policy->body; b;
+		     b = b->next) {
 			if (b->kind != AST_BODY_PARAM)
 				continue;
 			const struct ast_word *w = b->u.param;
@@ -441,11 +442,11 @@ static void collect_params(struct pctx *pc)
 				continue; /* declared by a base too: one param */
 			if (find_const(pc->r, w->text)) {
 				diag_error(pc->r->d, w->loc,
-					   "param '%s' has the name of a constant", w->text);
+				           "param '%s' has the name of a constant", w->text);
 				continue;
 			}
 			struct param_state ps = {w->text, w->loc, define_value(pc->r, w->text),
-						 false, false};
+			                         false, false};
 			APPEND(pc->params, pc->n_params, ps);
 		}
 	}
@@ -480,7 +481,7 @@ static char *expand_refs(struct pctx *pc, const struct ast_word *w, bool as_path
 			ok = valid_name_char(*q, q == name);
 		if (!ok) {
 			diag_error(pc->r->d, w->loc, "malformed reference in '%s': write ${NAME}",
-				   w->text);
+			           w->text);
 			free(name);
 			buf_free(&out);
 			return NULL;
@@ -497,15 +498,16 @@ static char *expand_refs(struct pctx *pc, const struct ast_word *w, bool as_path
 		} else if (c) {
 			buf_append(&out, c->value->text, c->value->len);
 		} else {
-			const char **names = xcalloc(pc->n_params + pc->r->n_consts, sizeof(*names));
+			const char **names =
+			    xcalloc(pc->n_params + pc->r->n_consts, sizeof(*names));
 			size_t n = 0;
 			for (size_t i = 0; i < pc->n_params; i++)
 				names[n++] = pc->params[i].name;
 			for (size_t i = 0; i < pc->r->n_consts; i++)
 				names[n++] = pc->r->consts[i].name;
 			diag_error(pc->r->d, w->loc,
-				   "'%s' is neither a param of policy '%s' nor a constant%s", name,
-				   pc->ir->name, suggestion(name, names, n, ""));
+			           "'%s' is neither a param of policy '%s' nor a constant%s", name,
+			           pc->ir->name, suggestion(name, names, n, ""));
 			free(names);
 			free(name);
 			buf_free(&out);
@@ -521,15 +523,14 @@ static char *expand_refs(struct pctx *pc, const struct ast_word *w, bool as_path
 /* Checks a sandbox or host path after expansion. A leading ${PARAM} is
  * checked by the runtime, which requires the value to be absolute. */
 static bool check_path(struct pctx *pc, const char *path, size_t len, struct src_loc loc,
-		       const char *what)
+                       const char *what)
 {
 	if (strlen(path) != len) {
 		diag_error(pc->r->d, loc, "%s contains a NUL byte", what);
 		return false;
 	}
 	if (path[0] != '/' && strncmp(path, "${", 2) != 0) {
-		diag_error(pc->r->d, loc, "%s '%s' is not absolute; write '/%s'", what, path,
-			   path);
+		diag_error(pc->r->d, loc, "%s '%s' is not absolute; write '/%s'", what, path, path);
 		return false;
 	}
 	for (const char *p = path; *p; p++) {
@@ -543,7 +544,7 @@ static bool check_path(struct pctx *pc, const char *path, size_t len, struct src
 		bool ends = p[2] == '\0' || p[2] == '/';
 		if (starts && ends) {
 			diag_error(pc->r->d, loc,
-				   "%s '%s' contains '..'; write the path it leads to", what, path);
+			           "%s '%s' contains '..'; write the path it leads to", what, path);
 			return false;
 		}
 	}
@@ -555,7 +556,8 @@ static bool check_path(struct pctx *pc, const char *path, size_t len, struct src
 static char *resolve_path_word(struct pctx *pc, const struct ast_word *w, const char *what)
 {
 	char *s = expand_refs(pc, w, true);
-	if (s && !check_path(pc, s, w->kind == AST_WORD_STRING ? w->len : strlen(s), w->loc, what)) {
+	if (s &&
+	    !check_path(pc, s, w->kind == AST_WORD_STRING ? w->len : strlen(s), w->loc, what)) {
 		free(s);
 		return NULL;
 	}
@@ -563,7 +565,7 @@ static char *resolve_path_word(struct pctx *pc, const struct ast_word *w, const 
 }
 
 static bool resolve_quantity(struct pctx *pc, const struct ast_word *w, enum quantity_kind kind,
-			     uint64_t *out)
+                             uint64_t *out)
 {
 	char err[256];
 	if (w->kind != AST_WORD_NUMBER) {
@@ -612,11 +614,11 @@ static void resolve_fs_stmt(struct pctx *pc, const struct ast_fs_stmt *s)
 	case AST_FS_DIR:
 	case AST_FS_MASK:
 	case AST_FS_TMPFS:
-		op.kind = s->kind == AST_FS_DEV	   ? IR_FS_DEV
-			  : s->kind == AST_FS_PROC ? IR_FS_PROC
-			  : s->kind == AST_FS_DIR  ? IR_FS_DIR
-			  : s->kind == AST_FS_MASK ? IR_FS_MASK
-						   : IR_FS_TMPFS;
+		op.kind = s->kind == AST_FS_DEV    ? IR_FS_DEV
+		          : s->kind == AST_FS_PROC ? IR_FS_PROC
+		          : s->kind == AST_FS_DIR  ? IR_FS_DIR
+		          : s->kind == AST_FS_MASK ? IR_FS_MASK
+		                                   : IR_FS_TMPFS;
 		op.dst = resolve_path_word(pc, s->path, "a sandbox path");
 		break;
 	case AST_FS_LINK:
@@ -624,7 +626,8 @@ static void resolve_fs_stmt(struct pctx *pc, const struct ast_fs_stmt *s)
 		op.dst = resolve_path_word(pc, s->path, "a link path");
 		op.src = expand_refs(pc, s->target, false);
 		if (op.src && (strlen(op.src) != s->target->len || !op.src[0])) {
-			diag_error(pc->r->d, s->target->loc, "a link target must be a non-empty path");
+			diag_error(pc->r->d, s->target->loc,
+			           "a link target must be a non-empty path");
 			ok = false;
 		}
 		break;
@@ -653,9 +656,9 @@ static void resolve_fs_stmt(struct pctx *pc, const struct ast_fs_stmt *s)
 		} else
 			ok = false;
 	}
-	if (!op.dst || ((op.kind == IR_FS_BIND_RO || op.kind == IR_FS_BIND_RW ||
-			 op.kind == IR_FS_SYMLINK) &&
-			!op.src))
+	if (!op.dst ||
+	    ((op.kind == IR_FS_BIND_RO || op.kind == IR_FS_BIND_RW || op.kind == IR_FS_SYMLINK) &&
+	     !op.src))
 		ok = false;
 	if (!ok) {
 		free(op.src);
@@ -687,12 +690,12 @@ static void resolve_limit(struct pctx *pc, const struct ast_limit *l, struct ir_
 	struct ir_limit *slots[] = {
 	    [AST_LIMIT_MEMORY] = &lim->memory_bytes, [AST_LIMIT_PIDS] = &lim->pids,
 	    [AST_LIMIT_CPU] = &lim->cpu_millicores,  [AST_LIMIT_TIME] = &lim->time_ms,
-	    [AST_LIMIT_NOFILE] = &lim->nofile,	     [AST_LIMIT_FSIZE] = &lim->fsize_bytes,
+	    [AST_LIMIT_NOFILE] = &lim->nofile,       [AST_LIMIT_FSIZE] = &lim->fsize_bytes,
 	};
 	struct ir_limit *slot = slots[l->kind];
 	if (seen_here[l->kind]) {
 		diag_error(pc->r->d, l->loc, "limit '%s' is set twice in policy '%s'",
-			   info[l->kind].name, pc->policy_name);
+		           info[l->kind].name, pc->policy_name);
 		diag_note(pc->r->d, seen_here[l->kind]->loc, "it was first set here");
 		return;
 	}
@@ -702,17 +705,18 @@ static void resolve_limit(struct pctx *pc, const struct ast_limit *l, struct ir_
 	if (l->value->kind == AST_WORD_IDENT && strcmp(l->value->text, "infinity") == 0) {
 		v.infinite = true;
 	} else if (l->value->kind == AST_WORD_IDENT) {
-		diag_error(pc->r->d, l->value->loc, "expected a value or 'infinity' for %s, not '%s'",
-			   info[l->kind].name, l->value->text);
+		diag_error(pc->r->d, l->value->loc,
+		           "expected a value or 'infinity' for %s, not '%s'", info[l->kind].name,
+		           l->value->text);
 		return;
 	} else {
 		if (!resolve_quantity(pc, l->value, info[l->kind].kind, &v.value))
 			return;
 		if (v.value == 0 && !info[l->kind].zero_ok) {
 			diag_error(pc->r->d, l->value->loc,
-				   "a %s limit of 0 would stop everything; remove the line or give "
-				   "a real limit",
-				   info[l->kind].name);
+			           "a %s limit of 0 would stop everything; remove the line or give "
+			           "a real limit",
+			           info[l->kind].name);
 			return;
 		}
 	}
@@ -729,8 +733,8 @@ static bool check_env_name(struct pctx *pc, const struct ast_word *w)
 		ok = valid_name_char(*p, p == w->text);
 	if (!ok)
 		diag_error(pc->r->d, w->loc,
-			   "'%s' is not an environment variable name (letters, digits, '_')",
-			   w->text);
+		           "'%s' is not an environment variable name (letters, digits, '_')",
+		           w->text);
 	return ok;
 }
 
@@ -757,7 +761,7 @@ static void resolve_env_stmt(struct pctx *pc, const struct ast_env_stmt *s)
 				continue;
 			if (strlen(value) != s->value->len && !strstr(s->value->text, "${")) {
 				diag_error(pc->r->d, s->value->loc,
-					   "an environment value cannot contain a NUL byte");
+				           "an environment value cannot contain a NUL byte");
 				free(value);
 				continue;
 			}
@@ -789,8 +793,8 @@ static bool check_hostname(struct pctx *pc, const struct ast_word *w)
 		     (*p >= '0' && *p <= '9') || *p == '-' || *p == '.';
 	if (!ok)
 		diag_error(pc->r->d, w->loc,
-			   "'%s' is not a host name (1 to 64 letters, digits, '-' and '.')",
-			   w->text);
+		           "'%s' is not a host name (1 to 64 letters, digits, '-' and '.')",
+		           w->text);
 	return ok;
 }
 
@@ -799,7 +803,7 @@ struct process_seen {
 };
 
 static bool first_setting(struct pctx *pc, const struct src_loc **seen, struct src_loc loc,
-			  const char *what)
+                          const char *what)
 {
 	if (*seen) {
 		diag_error(pc->r->d, loc, "%s is set twice in policy '%s'", what, pc->policy_name);
@@ -810,7 +814,7 @@ static bool first_setting(struct pctx *pc, const struct src_loc **seen, struct s
 }
 
 static void resolve_process_stmt(struct pctx *pc, const struct ast_process_stmt *s,
-				 struct process_seen *seen)
+                                 struct process_seen *seen)
 {
 	struct ir_process *proc = &pc->ir->process;
 	switch (s->kind) {
@@ -890,7 +894,7 @@ static void report_unknown_syscall(struct resolver *r, const char *name, struct 
 {
 	if (find_group(r, name)) {
 		diag_error(r->d, loc, "unknown syscall '%s'; did you mean the group '@%s'?", name,
-			   name);
+		           name);
 		return;
 	}
 	size_t n;
@@ -899,7 +903,7 @@ static void report_unknown_syscall(struct resolver *r, const char *name, struct 
 }
 
 static bool expand_group(struct resolver *r, const char *name, struct src_loc use,
-			 struct name_list *out);
+                         struct name_list *out);
 
 /* @known is every syscall libseccomp knows, unless a file defines it. */
 static bool expand_known(struct name_list *out)
@@ -912,7 +916,7 @@ static bool expand_known(struct name_list *out)
 }
 
 static bool expand_group(struct resolver *r, const char *name, struct src_loc use,
-			 struct name_list *out)
+                         struct name_list *out)
 {
 	struct sym_group *g = find_group(r, name);
 	if (!g && strcmp(name, "known") == 0)
@@ -993,7 +997,8 @@ static bool const_value(struct cond_ctx *cc, const struct ast_expr *e, uint64_t 
 		if (c) {
 			char err[256];
 			if (c->value->kind != AST_WORD_NUMBER ||
-			    !quantity_parse(c->value->text, QUANTITY_INTEGER, out, err, sizeof(err))) {
+			    !quantity_parse(c->value->text, QUANTITY_INTEGER, out, err,
+			                    sizeof(err))) {
 				diag_error(d, e->loc, "constant '%s' is not an integer", e->text);
 				diag_note(d, c->loc, "defined here");
 				return false;
@@ -1002,9 +1007,9 @@ static bool const_value(struct cond_ctx *cc, const struct ast_expr *e, uint64_t 
 		}
 		if (find_param(cc->pc, e->text)) {
 			diag_error(d, e->loc,
-				   "'%s' is a param: params are filled at run time, but the filter "
-				   "is fixed at compile time",
-				   e->text);
+			           "'%s' is a param: params are filled at run time, but the filter "
+			           "is fixed at compile time",
+			           e->text);
 			return false;
 		}
 		if (names_const_value(e->text, out))
@@ -1016,10 +1021,10 @@ static bool const_value(struct cond_ctx *cc, const struct ast_expr *e, uint64_t 
 		for (unsigned i = 0; cc->sig && i < cc->sig->nargs; i++)
 			buf_printf(&argnames, "%s%s", i ? ", " : "", cc->sig->args[i].name);
 		diag_error(d, e->loc,
-			   "unknown name '%s': not an argument of '%s' (%s) nor a known "
-			   "constant%s",
-			   e->text, cc->syscall, argnames.len ? buf_cstr(&argnames) : "arg0..arg5",
-			   suggestion(e->text, all, n, ""));
+		           "unknown name '%s': not an argument of '%s' (%s) nor a known "
+		           "constant%s",
+		           e->text, cc->syscall, argnames.len ? buf_cstr(&argnames) : "arg0..arg5",
+		           suggestion(e->text, all, n, ""));
 		buf_free(&argnames);
 		return false;
 	}
@@ -1049,7 +1054,7 @@ static bool is_arg_term(struct cond_ctx *cc, const struct ast_expr *e)
 }
 
 static bool resolve_arg_term(struct cond_ctx *cc, const struct ast_expr *e, unsigned *arg,
-			     unsigned *width, uint64_t *mask)
+                             unsigned *width, uint64_t *mask)
 {
 	struct diag_ctx *d = cc->pc->r->d;
 	if (e->kind == AST_EXPR_BITAND) {
@@ -1070,24 +1075,24 @@ static bool resolve_arg_term(struct cond_ctx *cc, const struct ast_expr *e, unsi
 		return false;
 	if (cc->sig && *arg >= cc->sig->nargs) {
 		diag_error(d, e->loc, "'%s' takes only %u argument%s", cc->syscall, cc->sig->nargs,
-			   cc->sig->nargs == 1 ? "" : "s");
+		           cc->sig->nargs == 1 ? "" : "s");
 		return false;
 	}
 	if (!cc->sig) {
 		diag_error(d, e->loc,
-			   "no argument signature is known for '%s', so its arguments cannot be "
-			   "compared safely (their width and whether they are pointers are "
-			   "unknown)",
-			   cc->syscall);
+		           "no argument signature is known for '%s', so its arguments cannot be "
+		           "compared safely (their width and whether they are pointers are "
+		           "unknown)",
+		           cc->syscall);
 		return false;
 	}
 	const struct names_syscall_arg *a = &cc->sig->args[*arg];
 	if (a->type == NAMES_ARG_PTR) {
 		diag_error(d, e->loc,
-			   "'%s' (argument %u of %s) is a pointer: seccomp sees only the address, "
-			   "and the sandboxed program can change the memory it points to after "
-			   "the check",
-			   a->name, *arg, cc->syscall);
+		           "'%s' (argument %u of %s) is a pointer: seccomp sees only the address, "
+		           "and the sandboxed program can change the memory it points to after "
+		           "the check",
+		           a->name, *arg, cc->syscall);
 		return false;
 	}
 	*width = a->type == NAMES_ARG_INT32 ? 32 : 64;
@@ -1106,7 +1111,7 @@ static bool fit_width(struct cond_ctx *cc, uint64_t *value, unsigned width, stru
 		return true;
 	}
 	diag_error(cc->pc->r->d, loc, "0x%llx does not fit in a 32-bit argument of '%s'",
-		   (unsigned long long)*value, cc->syscall);
+	           (unsigned long long)*value, cc->syscall);
 	return false;
 }
 
@@ -1139,7 +1144,7 @@ static struct ir_cond *resolve_comparison(struct cond_ctx *cc, const struct ast_
 			const_value(cc, e->lhs, &(uint64_t){0}); /* reports the unknown name */
 		else
 			diag_error(d, e->loc, "a comparison needs an argument of '%s' on one side",
-				   cc->syscall);
+			           cc->syscall);
 		return NULL;
 	}
 	unsigned arg, width;
@@ -1150,15 +1155,15 @@ static struct ir_cond *resolve_comparison(struct cond_ctx *cc, const struct ast_
 	uint64_t full = width == 32 ? 0xffffffffULL : UINT64_MAX;
 	if (mask != full && op != IR_CMP_EQ && op != IR_CMP_NE) {
 		diag_error(d, e->loc,
-			   "a masked argument can only be compared with == or != (seccomp has no "
-			   "masked ordering)");
+		           "a masked argument can only be compared with == or != (seccomp has no "
+		           "masked ordering)");
 		return NULL;
 	}
 	if ((value & ~mask) != 0 && (op == IR_CMP_EQ || op == IR_CMP_NE)) {
 		diag_error(d, valside->loc,
-			   "0x%llx has bits outside the mask 0x%llx, so this comparison is %s",
-			   (unsigned long long)value, (unsigned long long)mask,
-			   op == IR_CMP_EQ ? "never true" : "always true");
+		           "0x%llx has bits outside the mask 0x%llx, so this comparison is %s",
+		           (unsigned long long)value, (unsigned long long)mask,
+		           op == IR_CMP_EQ ? "never true" : "always true");
 		return NULL;
 	}
 	return ir_cond_cmp(arg, width, op, mask, value, e->loc);
@@ -1168,8 +1173,11 @@ static struct ir_cond *resolve_in(struct cond_ctx *cc, const struct ast_expr *e)
 {
 	struct ir_cond *result = NULL;
 	for (const struct ast_expr *v = e->list; v; v = v->next) {
-		struct ast_expr cmp = {.kind = AST_EXPR_CMP, .op = AST_CMP_EQ, .lhs = e->lhs,
-				       .rhs = (struct ast_expr *)v, .loc = v->loc};
+		struct ast_expr cmp = {.kind = AST_EXPR_CMP,
+		                       .op = AST_CMP_EQ,
+		                       .lhs = e->lhs,
+		                       .rhs = (struct ast_expr *)v,
+		                       .loc = v->loc};
 		struct ir_cond *c = resolve_comparison(cc, &cmp);
 		if (!c) {
 			ir_cond_free(result);
@@ -1194,7 +1202,7 @@ static struct ir_cond *resolve_cond(struct cond_ctx *cc, const struct ast_expr *
 			return NULL;
 		}
 		return ir_cond_binary(e->kind == AST_EXPR_OR ? IR_COND_OR : IR_COND_AND, l, r,
-				      e->loc);
+		                      e->loc);
 	}
 	case AST_EXPR_NOT: {
 		struct ir_cond *inner = resolve_cond(cc, e->lhs);
@@ -1206,7 +1214,7 @@ static struct ir_cond *resolve_cond(struct cond_ctx *cc, const struct ast_expr *
 		return resolve_in(cc, e);
 	default:
 		diag_error(cc->pc->r->d, e->loc,
-			   "expected a comparison such as 'domain == AF_UNIX' or 'cmd in (A, B)'");
+		           "expected a comparison such as 'domain == AF_UNIX' or 'cmd in (A, B)'");
 		return NULL;
 	}
 }
@@ -1219,7 +1227,8 @@ static bool resolve_errno(struct pctx *pc, const char *name, struct src_loc loc,
 	if (v <= 0 || v > 4095) {
 		size_t n;
 		const char *const *all = names_errno_list(&n);
-		diag_error(pc->r->d, loc, "unknown errno '%s'%s", name, suggestion(name, all, n, ""));
+		diag_error(pc->r->d, loc, "unknown errno '%s'%s", name,
+		           suggestion(name, all, n, ""));
 		return false;
 	}
 	*out = (uint16_t)v;
@@ -1261,7 +1270,7 @@ struct explicit_rule {
 };
 
 static void check_argnames(struct pctx *pc, const struct ast_target *t,
-			   const struct names_syscall_sig *sig)
+                           const struct names_syscall_sig *sig)
 {
 	for (const struct ast_word *w = t->argnames; w; w = w->next) {
 		struct cond_ctx cc = {pc, t->name, sig, t};
@@ -1272,7 +1281,7 @@ static void check_argnames(struct pctx *pc, const struct ast_target *t,
 		for (unsigned i = 0; sig && i < sig->nargs; i++)
 			names[i] = sig->args[i].name;
 		diag_error(pc->r->d, w->loc, "'%s' is not an argument of '%s'%s", w->text, t->name,
-			   suggestion(w->text, names, sig ? sig->nargs : 0, ""));
+		           suggestion(w->text, names, sig ? sig->nargs : 0, ""));
 	}
 }
 
@@ -1282,17 +1291,17 @@ static void check_argnames(struct pctx *pc, const struct ast_target *t,
 static bool arches_allow_arg_filters(struct pctx *pc, struct src_loc loc)
 {
 	static const char *const wide[] = {"x86_64", "aarch64", "riscv64", "ppc64le",
-					   "ppc64",  "s390x",   "mips64",  "mipsel64"};
+	                                   "ppc64",  "s390x",   "mips64",  "mipsel64"};
 	for (size_t i = 0; i < pc->ir->n_arches; i++) {
 		bool ok = false;
 		for (size_t j = 0; j < ARRAY_SIZE(wide); j++)
 			ok |= names_arch_token(wide[j]) == pc->ir->arches[i].token;
 		if (!ok) {
 			diag_error(pc->r->d, loc,
-				   "argument filters are not supported on the 32-bit architecture "
-				   "'%s' (its 64-bit arguments span two registers); remove it from "
-				   "'arch' or the condition",
-				   pc->ir->arches[i].name);
+			           "argument filters are not supported on the 32-bit architecture "
+			           "'%s' (its 64-bit arguments span two registers); remove it from "
+			           "'arch' or the condition",
+			           pc->ir->arches[i].name);
 			return false;
 		}
 	}
@@ -1300,8 +1309,8 @@ static bool arches_allow_arg_filters(struct pctx *pc, struct src_loc loc)
 }
 
 static void add_rule_for(struct pctx *pc, const struct ast_rule *rule, struct ir_action action,
-			 const char *syscall, const struct ast_target *t, bool explicit_name,
-			 bool optional, struct explicit_rule **seen, size_t *n_seen)
+                         const char *syscall, const struct ast_target *t, bool explicit_name,
+                         bool optional, struct explicit_rule **seen, size_t *n_seen)
 {
 	struct ir_cond *cond = NULL;
 	if (rule->cond) {
@@ -1320,14 +1329,15 @@ static void add_rule_for(struct pctx *pc, const struct ast_rule *rule, struct ir
 			char a[64], b[64];
 			if (ir_action_equal(prev->action, action)) {
 				diag_warning(pc->r->d, t->loc, "'%s' is already given '%s' above",
-					     syscall, ir_action_describe(action, a, sizeof(a)));
+				             syscall, ir_action_describe(action, a, sizeof(a)));
 			} else {
-				diag_error(pc->r->d, t->loc,
-					   "'%s' is given two actions in policy '%s': '%s' here and "
-					   "'%s' earlier",
-					   syscall, pc->policy_name,
-					   ir_action_describe(action, a, sizeof(a)),
-					   ir_action_describe(prev->action, b, sizeof(b)));
+				diag_error(
+				    pc->r->d, t->loc,
+				    "'%s' is given two actions in policy '%s': '%s' here and "
+				    "'%s' earlier",
+				    syscall, pc->policy_name,
+				    ir_action_describe(action, a, sizeof(a)),
+				    ir_action_describe(prev->action, b, sizeof(b)));
 				diag_note(pc->r->d, prev->loc, "the earlier rule is here");
 			}
 			return;
@@ -1351,7 +1361,7 @@ static void add_rule_for(struct pctx *pc, const struct ast_rule *rule, struct ir
 }
 
 static void resolve_rule(struct pctx *pc, const struct ast_rule *rule, struct explicit_rule **seen,
-			 size_t *n_seen)
+                         size_t *n_seen)
 {
 	struct ir_action action;
 	if (!resolve_action(pc, &rule->action, &action))
@@ -1362,12 +1372,12 @@ static void resolve_rule(struct pctx *pc, const struct ast_rule *rule, struct ex
 		if (t->is_group) {
 			if (t->has_parens)
 				diag_error(pc->r->d, t->loc,
-					   "a group cannot name arguments; name them per syscall");
+				           "a group cannot name arguments; name them per syscall");
 			struct name_list names = {0};
 			if (expand_group(pc->r, t->name, t->loc, &names))
 				for (size_t i = 0; i < names.n; i++)
 					add_rule_for(pc, rule, action, names.names[i], t, false,
-						     names.optional[i], seen, n_seen);
+					             names.optional[i], seen, n_seen);
 			name_list_free(&names);
 			continue;
 		}
@@ -1378,8 +1388,9 @@ static void resolve_rule(struct pctx *pc, const struct ast_rule *rule, struct ex
 		if (t->has_parens) {
 			check_argnames(pc, t, names_syscall_sig(t->name));
 			if (!rule->cond)
-				diag_warning(pc->r->d, t->loc,
-					     "arguments are named but the rule has no 'if' condition");
+				diag_warning(
+				    pc->r->d, t->loc,
+				    "arguments are named but the rule has no 'if' condition");
 		}
 		add_rule_for(pc, rule, action, t->name, t, true, t->optional, seen, n_seen);
 	}
@@ -1394,13 +1405,13 @@ static void add_net_none_rule(struct pctx *pc)
 	if (!names_const_value("AF_INET", &inet) || !names_const_value("AF_INET6", &inet6) ||
 	    eafnosupport <= 0) {
 		diag_error(pc->r->d, pc->ir->net_loc,
-			   "cannot express 'net none': AF_INET, AF_INET6 or EAFNOSUPPORT unknown");
+		           "cannot express 'net none': AF_INET, AF_INET6 or EAFNOSUPPORT unknown");
 		return;
 	}
 	struct src_loc loc = pc->ir->net_loc;
-	struct ir_cond *c = ir_cond_binary(
-	    IR_COND_OR, ir_cond_cmp(0, 32, IR_CMP_EQ, 0xffffffffULL, inet, loc),
-	    ir_cond_cmp(0, 32, IR_CMP_EQ, 0xffffffffULL, inet6, loc), loc);
+	struct ir_cond *c =
+	    ir_cond_binary(IR_COND_OR, ir_cond_cmp(0, 32, IR_CMP_EQ, 0xffffffffULL, inet, loc),
+	                   ir_cond_cmp(0, 32, IR_CMP_EQ, 0xffffffffULL, inet6, loc), loc);
 	struct ir_rule r = {
 	    .syscall = xstrdup("socket"),
 	    .action = {IR_ACTION_ERRNO, (uint16_t)eafnosupport},
@@ -1432,13 +1443,14 @@ static void resolve_arches(struct pctx *pc)
 			size_t n;
 			const char *const *all = names_arch_list(&n);
 			diag_error(pc->r->d, w->loc, "unknown architecture '%s'%s", w->text,
-				   suggestion(w->text, all, n, ""));
+			           suggestion(w->text, all, n, ""));
 			continue;
 		}
 		if (strcmp(w->text, "x32") == 0 || token == names_arch_token("x32")) {
-			diag_error(pc->r->d, w->loc,
-				   "the x32 ABI is always killed: it reaches x86_64 syscalls through "
-				   "other numbers");
+			diag_error(
+			    pc->r->d, w->loc,
+			    "the x32 ABI is always killed: it reaches x86_64 syscalls through "
+			    "other numbers");
 			continue;
 		}
 		bool dup = false;
@@ -1446,8 +1458,8 @@ static void resolve_arches(struct pctx *pc)
 			dup |= ir->arches[i].token == token;
 		if (dup)
 			continue;
-		struct ir_arch a = {token, xstrdup(names_arch_name(token) ? names_arch_name(token)
-									  : w->text)};
+		struct ir_arch a = {
+		    token, xstrdup(names_arch_name(token) ? names_arch_name(token) : w->text)};
 		APPEND(ir->arches, ir->n_arches, a);
 	}
 }
@@ -1461,7 +1473,8 @@ static void resolve_singletons(struct pctx *pc)
 	for (size_t i = 0; i < pc->lineage.n; i++) {
 		const struct src_loc *net_here = NULL, *default_here = NULL;
 		pc->policy_name = pc->lineage.items[i]->name;
-		for (const struct ast_body *b = pc->lineage.items[i]->policy->body; b; b = b->next) {
+		for (const struct ast_body *b = pc->lineage.items[i]->policy->body; b;
+		     b = b->next) {
 			if (b->kind == AST_BODY_NET) {
 				if (!first_setting(pc, &net_here, b->loc, "net"))
 					continue;
@@ -1477,7 +1490,8 @@ static void resolve_singletons(struct pctx *pc)
 				if (!first_setting(pc, &default_here, a->loc, "the default action"))
 					continue;
 				default_here = &a->loc;
-				if (!default_set && resolve_action(pc, a, &ir->syscalls.default_action)) {
+				if (!default_set &&
+				    resolve_action(pc, a, &ir->syscalls.default_action)) {
 					ir->syscalls.default_loc = a->loc;
 					default_set = true;
 				}
@@ -1514,7 +1528,8 @@ static void resolve_ordered_sections(struct pctx *pc)
 	for (size_t i = pc->lineage.n; i-- > 0;) {
 		pc->policy_name = pc->lineage.items[i]->name;
 		const struct src_loc *cwd_here = NULL;
-		for (const struct ast_body *b = pc->lineage.items[i]->policy->body; b; b = b->next) {
+		for (const struct ast_body *b = pc->lineage.items[i]->policy->body; b;
+		     b = b->next) {
 			switch (b->kind) {
 			case AST_BODY_FS:
 				for (const struct ast_fs_stmt *s = b->u.fs; s; s = s->next) {
@@ -1539,12 +1554,14 @@ static void resolve_ordered_sections(struct pctx *pc)
 		pc->policy_name = pc->lineage.items[i]->name;
 		struct ir_limit *limits_here[AST_LIMIT_FSIZE + 1] = {0};
 		struct process_seen seen = {0};
-		for (const struct ast_body *b = pc->lineage.items[i]->policy->body; b; b = b->next) {
+		for (const struct ast_body *b = pc->lineage.items[i]->policy->body; b;
+		     b = b->next) {
 			if (b->kind == AST_BODY_LIMITS)
 				for (const struct ast_limit *l = b->u.limits; l; l = l->next)
 					resolve_limit(pc, l, limits_here);
 			if (b->kind == AST_BODY_PROCESS)
-				for (const struct ast_process_stmt *s = b->u.process; s; s = s->next)
+				for (const struct ast_process_stmt *s = b->u.process; s;
+				     s = s->next)
 					resolve_process_stmt(pc, s, &seen);
 		}
 	}
@@ -1556,7 +1573,7 @@ static void finish_params(struct pctx *pc)
 		struct param_state *ps = &pc->params[i];
 		if (!ps->used)
 			diag_warning(pc->r->d, ps->loc, "param '%s' is declared but never used",
-				     ps->name);
+			             ps->name);
 		if (ps->value)
 			continue;
 		struct ir_param p = {xstrdup(ps->name), ps->used_as_path, ps->loc};
@@ -1616,7 +1633,7 @@ static bool parse_defines(struct resolver *r)
 static void load_builtins(struct resolver *r)
 {
 	load_text(r, NAMES_BUILTIN_GROUPS_PATH, NAMES_BUILTIN_GROUPS_PATH, names_builtin_groups,
-		  names_builtin_groups_len, false);
+	          names_builtin_groups_len, false);
 }
 
 static void resolver_free(struct resolver *r)
@@ -1643,7 +1660,7 @@ static int resolve_loaded(struct resolver *r, struct resolve_result *out)
 		if (!sp) {
 			struct src_loc loc = {r->main_path, 0, 0, 0, 0};
 			diag_error(r->d, loc, "no policy named '%s'%s", r->opt->only_policy,
-				   suggest_policy(r, r->opt->only_policy));
+			           suggest_policy(r, r->opt->only_policy));
 		} else {
 			APPEND(out->policies, out->n_policies, resolve_policy(r, sp));
 		}
@@ -1661,13 +1678,13 @@ static int resolve_loaded(struct resolver *r, struct resolve_result *out)
 		if (!r->defines[i].used) {
 			struct src_loc none = {0};
 			diag_error(r->d, none, "-D %s: no compiled policy has a param of that name",
-				   r->defines[i].name);
+			           r->defines[i].name);
 		}
 	return diag_error_count(r->d) ? -1 : 0;
 }
 
 int resolve_text(struct diag_ctx *d, const char *path, const char *text, size_t len,
-		 const struct resolve_options *opt, struct resolve_result *out)
+                 const struct resolve_options *opt, struct resolve_result *out)
 {
 	static const struct resolve_options no_options = {0};
 	struct resolver r = {0};
@@ -1688,7 +1705,7 @@ int resolve_text(struct diag_ctx *d, const char *path, const char *text, size_t 
 }
 
 int resolve_file(struct diag_ctx *d, const char *path, const struct resolve_options *opt,
-		 struct resolve_result *out)
+                 struct resolve_result *out)
 {
 	char *text;
 	size_t len;

@@ -46,7 +46,7 @@ struct resolve_options {
 
 struct resolve_result {
 	struct ir_policy **policies; /* the policies defined in the main file, in
-				      * source order, or just -p's */
+	                              * source order, or just -p's */
 	size_t n_policies;
 };
 
@@ -54,12 +54,12 @@ struct resolve_result {
  * reported, -1 otherwise; `out` is filled in both cases and must be released
  * with resolve_result_free(). */
 int resolve_file(struct diag_ctx *d, const char *path, const struct resolve_options *opt,
-		 struct resolve_result *out);
+                 struct resolve_result *out);
 
 /* The same for a text already in memory (the embedded default, tests, fuzzing).
  * Includes are resolved relative to the directory of `path`. */
 int resolve_text(struct diag_ctx *d, const char *path, const char *text, size_t len,
-		 const struct resolve_options *opt, struct resolve_result *out);
+                 const struct resolve_options *opt, struct resolve_result *out);
 
 void resolve_result_free(struct resolve_result *r);
 

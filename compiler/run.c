@@ -61,7 +61,7 @@ static char *find_cellrun(void)
 		if (slash) {
 			*slash = '\0';
 			char *candidates[] = {xasprintf("%s/cellrun", self),
-					      xasprintf("%s/runtime/cellrun", self)};
+			                      xasprintf("%s/runtime/cellrun", self)};
 			char *found = NULL;
 			for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
 				if (!found && access(candidates[i], X_OK) == 0)
@@ -77,7 +77,7 @@ static char *find_cellrun(void)
 }
 
 static int resolve_for_run(struct diag_ctx *d, const char *policy_file,
-			   const struct resolve_options *ropt, struct resolve_result *res)
+                           const struct resolve_options *ropt, struct resolve_result *res)
 {
 	if (policy_file)
 		return resolve_file(d, policy_file, ropt, res);
@@ -103,7 +103,7 @@ static int resolve_for_run(struct diag_ctx *d, const char *policy_file,
 }
 
 int run_policy(const char *policy_file, const struct resolve_options *ropt,
-	       char *const *cellrun_args, size_t n_cellrun_args, char *const *cmd, FILE *out)
+               char *const *cellrun_args, size_t n_cellrun_args, char *const *cmd, FILE *out)
 {
 	struct diag_ctx *d = diag_new(out);
 	struct resolve_result res;
@@ -115,7 +115,7 @@ int run_policy(const char *policy_file, const struct resolve_options *ropt,
 	if (rc == 0 && res.n_policies != 1) {
 		struct src_loc loc = {diag_intern(d, policy_file), 0, 0, 0, 0};
 		diag_error(d, loc, "%zu policies are defined here; choose one with -p NAME",
-			   res.n_policies);
+		           res.n_policies);
 	}
 	if (diag_error_count(d) == 0) {
 		bundle_init(&b, res.policies[0]);
@@ -129,12 +129,12 @@ int run_policy(const char *policy_file, const struct resolve_options *ropt,
 	int exit_code = 1;
 	if (diag_error_count(d) == 0) {
 		int fds[4] = {sealed_memfd("cell-manifest", manifest.data, manifest.len),
-			      sealed_memfd("cell-bpf", b.bpf.data, b.bpf.len),
-			      sealed_memfd("cell-args", b.args.data, b.args.len),
-			      sealed_memfd("cell-limits", b.limits.data, b.limits.len)};
+		              sealed_memfd("cell-bpf", b.bpf.data, b.bpf.len),
+		              sealed_memfd("cell-args", b.args.data, b.args.len),
+		              sealed_memfd("cell-limits", b.limits.data, b.limits.len)};
 		if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0) {
 			fprintf(out, "cell: cannot hand the bundle over in memory: %s\n",
-				strerror(errno));
+			        strerror(errno));
 			exit_code = 125;
 		} else {
 			char *cellrun = find_cellrun();
@@ -154,9 +154,9 @@ int run_policy(const char *policy_file, const struct resolve_options *ropt,
 			fflush(NULL);
 			execvp(cellrun, argv);
 			fprintf(out,
-				"cell: cannot run '%s': %s (build it, put it on PATH, or set "
-				"CELLRUN)\n",
-				cellrun, strerror(errno));
+			        "cell: cannot run '%s': %s (build it, put it on PATH, or set "
+			        "CELLRUN)\n",
+			        cellrun, strerror(errno));
 			exit_code = 125;
 		}
 	}

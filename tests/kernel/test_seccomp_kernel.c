@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -45,11 +46,11 @@
 #include "ir.h"
 #include "util.h"
 
-#define W32 0xffffffffULL
-#define W64 UINT64_MAX
+#define W32             0xffffffffULL
+#define W64             UINT64_MAX
 #define X32_SYSCALL_BIT 0x40000000L
-#define I386_NR_GETPID 20 /* arch/x86/entry/syscalls/syscall_32.tbl */
-#define SI_CODE_SECCOMP 1 /* SYS_SECCOMP in <asm-generic/siginfo.h>, clashes with glibc's */
+#define I386_NR_GETPID  20 /* arch/x86/entry/syscalls/syscall_32.tbl */
+#define SI_CODE_SECCOMP 1  /* SYS_SECCOMP in <asm-generic/siginfo.h>, clashes with glibc's */
 
 static const struct ir_action ALLOW = {IR_ACTION_ALLOW, 0};
 static const struct ir_action KILL = {IR_ACTION_KILL, 0};
@@ -63,7 +64,7 @@ static struct ir_action errno_action(uint16_t e)
 }
 
 static struct ir_cond *cmp(unsigned arg, unsigned width, enum ir_cmp_op op, uint64_t mask,
-			   uint64_t value)
+                           uint64_t value)
 {
 	return ir_cond_cmp(arg, width, op, mask, value, noloc);
 }
@@ -101,7 +102,7 @@ static void policy_add_arch(struct policy *p, uint32_t token, const char *name)
 }
 
 static struct ir_rule *policy_add_rule(struct policy *p, const char *syscall,
-				       struct ir_action action, struct ir_cond *cond)
+                                       struct ir_action action, struct ir_cond *cond)
 {
 	struct ir_rule r;
 	memset(&r, 0, sizeof(r));
@@ -160,7 +161,7 @@ static void compile(struct policy *p, struct buf *bpf)
 /* ---- the reference -------------------------------------------------------------- */
 
 static struct ir_action first_match(const struct ir_policy *p, const char *syscall,
-				    const uint64_t args[6])
+                                    const uint64_t args[6])
 {
 	for (size_t i = 0; i < p->syscalls.n_rules; i++) {
 		const struct ir_rule *r = &p->syscalls.rules[i];
@@ -246,9 +247,9 @@ static long int80_syscall(long nr, uint64_t a0, uint64_t a1)
 {
 	long ret;
 	__asm__ volatile("int $0x80"
-			 : "=a"(ret)
-			 : "a"(nr), "b"(a0), "c"(a1)
-			 : "memory", "cc", "r8", "r9", "r10", "r11");
+	                 : "=a"(ret)
+	                 : "a"(nr), "b"(a0), "c"(a1)
+	                 : "memory", "cc", "r8", "r9", "r10", "r11");
 	int value = (int)ret; /* the i386 ABI returns in eax */
 	if (value < 0 && value > -4096) {
 		errno = -value;
@@ -262,7 +263,7 @@ static long run_one(const struct probe *pr)
 	if (pr->int80)
 		return int80_syscall(pr->nr, pr->args[0], pr->args[1]);
 	return syscall(pr->nr, pr->args[0], pr->args[1], pr->args[2], pr->args[3], pr->args[4],
-		       pr->args[5]);
+	               pr->args[5]);
 }
 
 /* After the filter is in, leave with the bare system call. Not declared
@@ -302,8 +303,8 @@ static int load_filter(const struct buf *bpf)
 
 /* In the child: no core files for the kills to come, a SIGSYS handler for
  * traps, the filter, then the probes from `first` on. */
-static void child_run(int fd, const struct buf *bpf, const struct probe *probes,
-				size_t first, size_t n)
+static void child_run(int fd, const struct buf *bpf, const struct probe *probes, size_t first,
+                      size_t n)
 {
 	struct rlimit no_core = {0, 0};
 	setrlimit(RLIMIT_CORE, &no_core);
@@ -338,7 +339,7 @@ struct observed {
 /* Runs the probes under the filter (none when bpf is NULL), each child
  * carrying on after the probe that killed the previous one. */
 static void run_probes(const struct buf *bpf, const struct probe *probes, size_t n,
-		       struct observed *out)
+                       struct observed *out)
 {
 	memset(out, 0, n * sizeof(*out));
 	size_t next = 0;
@@ -361,7 +362,7 @@ static void run_probes(const struct buf *bpf, const struct probe *probes, size_t
 		while ((got = read(fds[0], &r, sizeof(r))) == (ssize_t)sizeof(r)) {
 			if (r.index == REPORT_LOAD_FAILED) {
 				print_error("the child could not load the filter: %s\n",
-					    strerror(r.err));
+				            strerror(r.err));
 				fail();
 			}
 			assert_true(r.index < n);
@@ -375,8 +376,8 @@ static void run_probes(const struct buf *bpf, const struct probe *probes, size_t
 		if (WIFSIGNALED(status)) {
 			size_t victim = any ? last_done + 1 : next;
 			assert_true(victim < n);
-			out[victim] = (struct observed){.done = true, .killed = true,
-							.signal = WTERMSIG(status)};
+			out[victim] = (struct observed){
+			    .done = true, .killed = true, .signal = WTERMSIG(status)};
 			next = victim + 1;
 		} else {
 			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -433,7 +434,7 @@ static bool verdicts_equal(struct verdict a, struct verdict b)
 /* Compiles the policy, runs the probes in the kernel and checks each verdict
  * against `want` (or the first-match reference when want is NULL). */
 static void check_in_kernel(struct policy *p, const struct probe *probes, size_t n,
-			    const struct verdict *want)
+                            const struct verdict *want)
 {
 	struct buf bpf;
 	compile(p, &bpf);
@@ -448,11 +449,11 @@ static void check_in_kernel(struct policy *p, const struct probe *probes, size_t
 			continue;
 		char a[64], b[64];
 		print_error("%s%s(%#llx, %#llx, %#llx): expected %s, kernel said %s\n",
-			    probes[i].int80 ? "int80 " : "", probes[i].syscall,
-			    (unsigned long long)probes[i].args[0],
-			    (unsigned long long)probes[i].args[1],
-			    (unsigned long long)probes[i].args[2], verdict_describe(w, a, sizeof(a)),
-			    verdict_describe(got, b, sizeof(b)));
+		            probes[i].int80 ? "int80 " : "", probes[i].syscall,
+		            (unsigned long long)probes[i].args[0],
+		            (unsigned long long)probes[i].args[1],
+		            (unsigned long long)probes[i].args[2],
+		            verdict_describe(w, a, sizeof(a)), verdict_describe(got, b, sizeof(b)));
 		mismatches++;
 	}
 	free(seen);
@@ -568,24 +569,25 @@ static void test_three_actions_overlapping_on_two_arguments(void **state)
 	 * 0x100000000 in the second and third, 0x400-ish commands with
 	 * 0x500000005 in the third and fourth. */
 	policy_add_rule(&p, "fcntl", errno_action(EDOM),
-			ir_cond_binary(IR_COND_AND, cmp(1, 32, IR_CMP_EQ, W32, F_GETFD),
-				       cmp(2, 64, IR_CMP_EQ, W64, 7), noloc));
+	                ir_cond_binary(IR_COND_AND, cmp(1, 32, IR_CMP_EQ, W32, F_GETFD),
+	                               cmp(2, 64, IR_CMP_EQ, W64, 7), noloc));
 	policy_add_rule(&p, "fcntl", TRAP,
-			ir_cond_binary(IR_COND_OR, cmp(1, 32, IR_CMP_EQ, W32, F_GETFD),
-				       cmp(2, 64, IR_CMP_EQ, W64, 0x100000000ULL), noloc));
+	                ir_cond_binary(IR_COND_OR, cmp(1, 32, IR_CMP_EQ, W32, F_GETFD),
+	                               cmp(2, 64, IR_CMP_EQ, W64, 0x100000000ULL), noloc));
 	policy_add_rule(&p, "fcntl", ALLOW, cmp(1, 32, IR_CMP_EQ, 0xff00, 0x400));
-	policy_add_rule(&p, "fcntl", errno_action(ERANGE), cmp(2, 64, IR_CMP_EQ, W64, 0x500000005ULL));
+	policy_add_rule(&p, "fcntl", errno_action(ERANGE),
+	                cmp(2, 64, IR_CMP_EQ, W64, 0x500000005ULL));
 	policy_add_rule(&p, "fcntl", LOG, cmp(1, 32, IR_CMP_EQ, W32, F_GETFL));
 	policy_add_harness_rules(&p);
 	const uint64_t cmds[] = {F_GETFD,
-				 F_SETFD,
-				 F_GETFL,
-				 F_GETPIPE_SZ,
-				 F_ADD_SEALS,
-				 0x4ff,
-				 0x500,
-				 0x100000000ULL | F_GETFD,
-				 0xffffffff00000000ULL | F_GETPIPE_SZ};
+	                         F_SETFD,
+	                         F_GETFL,
+	                         F_GETPIPE_SZ,
+	                         F_ADD_SEALS,
+	                         0x4ff,
+	                         0x500,
+	                         0x100000000ULL | F_GETFD,
+	                         0xffffffff00000000ULL | F_GETPIPE_SZ};
 	const uint64_t vals[] = {0, 7, 0x100000007ULL, 0x100000000ULL, 0x500000005ULL, 5, W64};
 	struct probe probes[ARRAY_SIZE(cmds) * ARRAY_SIZE(vals)];
 	size_t n = 0;
@@ -612,30 +614,24 @@ static void test_ne_and_ranges_on_32_and_64_bits(void **state)
 	/* getppid ignores its arguments, but seccomp sees all six registers;
 	 * getpgid and getsid on pids that cannot exist fail with ESRCH. */
 	policy_add_rule(&p, "getppid", errno_action(ERANGE),
-			cmp(0, 64, IR_CMP_GT, W64, 0xfffffffeffffffffULL));
+	                cmp(0, 64, IR_CMP_GT, W64, 0xfffffffeffffffffULL));
 	policy_add_rule(&p, "getppid", errno_action(EDOM),
-			cmp(0, 64, IR_CMP_LT, W64, 0x80000005ULL));
+	                cmp(0, 64, IR_CMP_LT, W64, 0x80000005ULL));
 	policy_add_rule(&p, "getppid", TRAP, cmp(0, 64, IR_CMP_LE, W64, 0x100000004ULL));
 	policy_add_rule(&p, "getppid", ALLOW, NULL);
-	policy_add_rule(&p, "getpgid", errno_action(EXFULL), cmp(0, 32, IR_CMP_NE, W32, 0x7ffffffe));
+	policy_add_rule(&p, "getpgid", errno_action(EXFULL),
+	                cmp(0, 32, IR_CMP_NE, W32, 0x7ffffffe));
 	policy_add_rule(&p, "getpgid", ALLOW, NULL);
 	policy_add_rule(&p, "getsid", errno_action(EDOM), cmp(0, 32, IR_CMP_GT, W32, 0x7ffffff0));
-	policy_add_rule(&p, "getsid", ALLOW, cmp(0, 64, IR_CMP_NE, W64, 0x100000000ULL | 0x7ffffff0));
+	policy_add_rule(&p, "getsid", ALLOW,
+	                cmp(0, 64, IR_CMP_NE, W64, 0x100000000ULL | 0x7ffffff0));
 	policy_add_harness_rules(&p);
 
-	const uint64_t a0s[] = {0xfffffffeffffffffULL,
-				0xffffffff00000000ULL,
-				0x100000005ULL,
-				0x7ffffff0ULL,
-				0x7ffffffeULL,
-				0x80000004ULL,
-				0x80000005ULL,
-				0x80000006ULL,
-				0xffffffffULL,
-				0x100000000ULL,
-				0x100000004ULL,
-				0x17ffffff0ULL,
-				0x17ffffffeULL};
+	const uint64_t a0s[] = {0xfffffffeffffffffULL, 0xffffffff00000000ULL, 0x100000005ULL,
+	                        0x7ffffff0ULL,         0x7ffffffeULL,         0x80000004ULL,
+	                        0x80000005ULL,         0x80000006ULL,         0xffffffffULL,
+	                        0x100000000ULL,        0x100000004ULL,        0x17ffffff0ULL,
+	                        0x17ffffffeULL};
 	const uint64_t a1s[] = {0xffffffff00000000ULL, 0xffffffff00000001ULL, 0, W64};
 	struct probe probes[ARRAY_SIZE(a0s) * (ARRAY_SIZE(a1s) + 2)];
 	size_t n = 0;
@@ -687,7 +683,7 @@ static void test_i386_entry_is_a_foreign_architecture(void **state)
 	(void)state;
 	if (!int80_works()) {
 		print_message("int $0x80 does not work on this kernel (no IA32 emulation); "
-			      "skipping the i386 checks\n");
+		              "skipping the i386 checks\n");
 		skip();
 	}
 	const struct probe probes[] = {
@@ -703,7 +699,8 @@ static void test_i386_entry_is_a_foreign_architecture(void **state)
 	/* x86_64 only: every i386 call dies, even one the rules allow. */
 	struct policy p;
 	policy_start_native(&p, errno_action(ENOSYS));
-	policy_add_rule(&p, "getpid", errno_action(EDOM), cmp(0, 64, IR_CMP_EQ, W64, 0x100000000ULL));
+	policy_add_rule(&p, "getpid", errno_action(EDOM),
+	                cmp(0, 64, IR_CMP_EQ, W64, 0x100000000ULL));
 	policy_add_rule(&p, "getpid", errno_action(ERANGE), cmp(0, 64, IR_CMP_EQ, W64, 7));
 	policy_add_rule(&p, "getpid", ALLOW, NULL);
 	policy_add_harness_rules(&p);
@@ -718,6 +715,48 @@ static void test_i386_entry_is_a_foreign_architecture(void **state)
 	assert_int_equal(expected(p.ir, &probes[3]).kind, V_ERRNO);
 	check_in_kernel(&p, probes, ARRAY_SIZE(probes), NULL);
 	policy_end(&p);
+}
+
+/* On x86, socket() is also socketcall(SYS_SOCKET, args): an unconditional
+ * rule must hold on both entry points. The arguments of socketcall live in
+ * memory below 4 GiB, where the i386 ABI can point. */
+static void test_i386_socketcall_follows_socket_rules(void **state)
+{
+	(void)state;
+	if (!int80_works()) {
+		print_message("int $0x80 does not work on this kernel; skipping\n");
+		skip();
+	}
+	uint32_t *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	assert_true(args != MAP_FAILED);
+	args[0] = AF_UNIX;
+	args[1] = SOCK_STREAM;
+	args[2] = 0;
+	const long socketcall = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "socketcall");
+	const long direct = 359; /* i386 socket(), syscall_32.tbl */
+	assert_true(socketcall > 0);
+	const struct probe probes[] = {
+	    {"socketcall", socketcall, true, {1 /* SYS_SOCKET */, (uintptr_t)args}},
+	    {"socketcall", socketcall, true, {2 /* SYS_BIND */, (uintptr_t)args}},
+	    {"socket", direct, true, {AF_UNIX, SOCK_STREAM}},
+	};
+	const struct ir_action actions[] = {ALLOW, KILL};
+	for (size_t k = 0; k < ARRAY_SIZE(actions); k++) {
+		struct policy p;
+		policy_start_native(&p, errno_action(ENOSYS));
+		policy_add_arch(&p, SCMP_ARCH_X86, "x86");
+		policy_add_rule(&p, "socket", actions[k], NULL);
+		policy_add_harness_rules(&p);
+		const struct verdict want[] = {
+		    verdict_of(actions[k]),
+		    {V_ERRNO, ENOSYS},
+		    verdict_of(actions[k]),
+		};
+		check_in_kernel(&p, probes, ARRAY_SIZE(probes), want);
+		policy_end(&p);
+	}
+	munmap(args, 4096);
 }
 
 /* ---- random policies -------------------------------------------------------------- */
@@ -740,18 +779,18 @@ static unsigned rng_below(struct rng *r, unsigned n)
 }
 
 static const uint64_t constants[] = {0,
-				     1,
-				     2,
-				     5,
-				     7,
-				     0x7fffffffULL,
-				     0x80000000ULL,
-				     0xffffffffULL,
-				     0x100000000ULL,
-				     0x100000005ULL,
-				     0x500000005ULL,
-				     0xfffffffe00000003ULL,
-				     UINT64_MAX};
+                                     1,
+                                     2,
+                                     5,
+                                     7,
+                                     0x7fffffffULL,
+                                     0x80000000ULL,
+                                     0xffffffffULL,
+                                     0x100000000ULL,
+                                     0x100000005ULL,
+                                     0x500000005ULL,
+                                     0xfffffffe00000003ULL,
+                                     UINT64_MAX};
 
 static unsigned random_width(unsigned arg)
 {
@@ -763,7 +802,7 @@ static struct ir_cond *random_cond(struct rng *r, int depth)
 	unsigned kind = depth > 0 ? rng_below(r, 6) : 0;
 	if (kind == 3 || kind == 4)
 		return ir_cond_binary(kind == 3 ? IR_COND_AND : IR_COND_OR,
-				      random_cond(r, depth - 1), random_cond(r, depth - 1), noloc);
+		                      random_cond(r, depth - 1), random_cond(r, depth - 1), noloc);
 	if (kind == 5)
 		return ir_cond_not(random_cond(r, depth - 1), noloc);
 	unsigned arg = rng_below(r, 3), width = random_width(arg);
@@ -794,12 +833,8 @@ static uint64_t random_arg(struct rng *r)
 static void test_random_policies_agree_with_first_match(void **state)
 {
 	(void)state;
-	const struct ir_action actions[] = {ALLOW,
-					    errno_action(EDOM),
-					    errno_action(ERANGE),
-					    errno_action(EXFULL),
-					    TRAP,
-					    KILL};
+	const struct ir_action actions[] = {
+	    ALLOW, errno_action(EDOM), errno_action(ERANGE), errno_action(EXFULL), TRAP, KILL};
 	struct rng r = {0x5eccbeef};
 	unsigned loaded = 0;
 	for (unsigned round = 0; round < 150; round++) {
@@ -812,7 +847,7 @@ static void test_random_policies_agree_with_first_match(void **state)
 			if (rng_below(&r, 24) == 0)
 				a = KILL;
 			policy_add_rule(&p, "getppid", a,
-					rng_below(&r, 5) ? random_cond(&r, 2) : NULL);
+			                rng_below(&r, 5) ? random_cond(&r, 2) : NULL);
 		}
 		policy_add_harness_rules(&p);
 
@@ -828,8 +863,8 @@ static void test_random_policies_agree_with_first_match(void **state)
 		buf_free(&bpf);
 		struct probe probes[120];
 		for (size_t i = 0; i < ARRAY_SIZE(probes); i++)
-			probes[i] = probe("getppid", random_arg(&r), random_arg(&r),
-					  random_arg(&r));
+			probes[i] =
+			    probe("getppid", random_arg(&r), random_arg(&r), random_arg(&r));
 		check_in_kernel(&p, probes, ARRAY_SIZE(probes), NULL);
 		loaded++;
 		policy_end(&p);
@@ -853,8 +888,8 @@ static void test_missing_syscall_per_architecture(void **state)
 	assert_int_equal(emit_seccomp_bpf(p.ir, p.d, &out), -1);
 	assert_int_equal(out.len, 0);
 	assert_non_null(strstr(policy_messages(&p),
-			       "kernel.cell:2:3: error: syscall 'mmap2' does not exist on x86_64; "
-			       "write 'optional mmap2'"));
+	                       "kernel.cell:2:3: error: syscall 'mmap2' does not exist on x86_64; "
+	                       "write 'optional mmap2'"));
 	policy_end(&p);
 
 	/* Optional: skipped there, with a note naming it. */
@@ -866,8 +901,8 @@ static void test_missing_syscall_per_architecture(void **state)
 	assert_true(out.len > 0);
 	assert_int_equal(diag_error_count(p.d), 0);
 	assert_non_null(strstr(policy_messages(&p),
-			       "note: on x86_64, these optional syscalls do not exist and get no "
-			       "rule: mmap2"));
+	                       "note: on x86_64, these optional syscalls do not exist and get no "
+	                       "rule: mmap2"));
 	policy_end(&p);
 
 	/* Through a group: skipped without a word. */
@@ -907,7 +942,16 @@ static void test_condition_on_multiplexed_syscall_is_refused(void **state)
 	policy_add_rule(&p, "socket", ALLOW, cmp(0, 32, IR_CMP_EQ, W32, AF_UNIX));
 	assert_int_equal(emit_seccomp_bpf(p.ir, p.d, &out), -1);
 	assert_non_null(strstr(policy_messages(&p), "on x86, 'socket' can also be called through "
-						    "socketcall(2)"));
+	                                            "socketcall(2)"));
+	policy_end(&p);
+
+	/* socketcall(2) itself allowed, socket() killed: one tree cannot say it. */
+	policy_start_native(&p, errno_action(EPERM));
+	policy_add_arch(&p, SCMP_ARCH_X86, "x86");
+	policy_add_rule(&p, "socketcall", ALLOW, NULL)->optional = true;
+	policy_add_rule(&p, "socket", KILL, NULL);
+	assert_int_equal(emit_seccomp_bpf(p.ir, p.d, &out), -1);
+	assert_non_null(strstr(policy_messages(&p), "gives socketcall(2) a different action"));
 	policy_end(&p);
 
 	/* Unconditional is fine: libseccomp covers socketcall(SYS_SOCKET) too. */
@@ -933,14 +977,14 @@ static void test_oversized_program_is_refused(void **state)
 		struct ir_cond *c = ir_cond_binary(
 		    IR_COND_AND,
 		    ir_cond_binary(IR_COND_AND, cmp(0, 64, IR_CMP_EQ, W64, 0x100000001ULL * i),
-				   cmp(1, 64, IR_CMP_EQ, W64, 0x300000001ULL * i + 7), noloc),
+		                   cmp(1, 64, IR_CMP_EQ, W64, 0x300000001ULL * i + 7), noloc),
 		    cmp(2, 64, IR_CMP_EQ, W64, 0x500000001ULL * i + 9), noloc);
 		policy_add_rule(&p, "getppid", errno_action(EDOM), c);
 	}
 	assert_int_equal(emit_seccomp_bpf(p.ir, p.d, &out), -1);
 	assert_int_equal(out.len, 0);
 	assert_non_null(strstr(policy_messages(&p), "BPF instructions long; the kernel loads at "
-						    "most 4096"));
+	                                            "most 4096"));
 	/* The listing still comes out, to see why. */
 	assert_int_equal(emit_seccomp_pfc(p.ir, p.d, &out), 0);
 	assert_true(out.len > 0);
@@ -979,6 +1023,7 @@ int main(void)
 	    cmocka_unit_test(test_ne_and_ranges_on_32_and_64_bits),
 	    cmocka_unit_test(test_x32_syscalls_are_killed),
 	    cmocka_unit_test(test_i386_entry_is_a_foreign_architecture),
+	    cmocka_unit_test(test_i386_socketcall_follows_socket_rules),
 	    cmocka_unit_test(test_random_policies_agree_with_first_match),
 	    cmocka_unit_test(test_missing_syscall_per_architecture),
 	    cmocka_unit_test(test_x32_cannot_be_listed),

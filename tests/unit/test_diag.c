@@ -36,9 +36,10 @@ static void test_error_has_location_line_and_caret(void **state)
 {
 	(void)state;
 	char *out = capture(report_unknown_syscall);
-	assert_string_equal(out, "bad.cell:3:8: error: unknown syscall 'opnat'; did you mean 'openat'?\n"
-				 "  \tallow opnat\n"
-				 "  \t      ^~~~~\n");
+	assert_string_equal(out,
+	                    "bad.cell:3:8: error: unknown syscall 'opnat'; did you mean 'openat'?\n"
+	                    "  \tallow opnat\n"
+	                    "  \t      ^~~~~\n");
 	free(out);
 }
 

@@ -89,7 +89,7 @@ static struct src_loc at_line(const struct fixture *f, int line)
 }
 
 static void add_rule(struct fixture *f, const char *syscall, struct ir_action action,
-		     struct ir_cond *cond, int line)
+                     struct ir_cond *cond, int line)
 {
 	struct ir_rule r;
 	memset(&r, 0, sizeof(r));
@@ -115,7 +115,7 @@ static struct ir_action errno_action(uint16_t e)
 static const struct src_loc noloc = {0};
 
 static struct ir_cond *cmp(unsigned arg, unsigned width, enum ir_cmp_op op, uint64_t mask,
-			   uint64_t value)
+                           uint64_t value)
 {
 	return ir_cond_cmp(arg, width, op, mask, value, noloc);
 }
@@ -133,7 +133,7 @@ static struct ir_cond *either(struct ir_cond *a, struct ir_cond *b)
 /* ---- the reference and the comparison ------------------------------------------- */
 
 static struct ir_action first_match(const struct ir_policy *p, const char *syscall,
-				    const uint64_t args[6])
+                                    const uint64_t args[6])
 {
 	for (size_t i = 0; i < p->syscalls.n_rules; i++) {
 		const struct ir_rule *r = &p->syscalls.rules[i];
@@ -155,7 +155,7 @@ static const struct lower_syscall *find_lowered(const struct lower_result *lr, c
 
 /* The lowered answer; fails the test if two matching pieces disagree. */
 static struct ir_action lowered_answer(const struct lower_result *lr, const char *syscall,
-				       const uint64_t args[6])
+                                       const uint64_t args[6])
 {
 	const struct lower_syscall *s = find_lowered(lr, syscall);
 	if (!s)
@@ -183,7 +183,7 @@ static void assert_pieces_disjoint_across_actions(const struct lower_result *lr)
 			}
 			for (unsigned a = 0; a < LOWER_MAX_ARGS; a++)
 				assert_int_equal(s->pieces[i].c.value[a] & ~s->pieces[i].c.mask[a],
-						 0);
+				                 0);
 		}
 	}
 }
@@ -223,17 +223,17 @@ static void pool_add_cond(struct value_pool *pool, const struct ir_cond *c)
 static void pool_for_policy(struct value_pool *pool, const struct ir_policy *p)
 {
 	static const uint64_t edges[] = {0,
-					 1,
-					 2,
-					 0x7fffffffULL,
-					 0x80000000ULL,
-					 0xffffffffULL,
-					 0x100000000ULL,
-					 0x100000001ULL,
-					 0xffffffff00000000ULL,
-					 0x8000000000000000ULL,
-					 UINT64_MAX,
-					 UINT64_MAX - 1};
+	                                 1,
+	                                 2,
+	                                 0x7fffffffULL,
+	                                 0x80000000ULL,
+	                                 0xffffffffULL,
+	                                 0x100000000ULL,
+	                                 0x100000001ULL,
+	                                 0xffffffff00000000ULL,
+	                                 0x8000000000000000ULL,
+	                                 UINT64_MAX,
+	                                 UINT64_MAX - 1};
 	pool->n = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(edges); i++)
 		pool_add(pool, edges[i]);
@@ -261,8 +261,8 @@ static void random_vector(struct rng *r, const struct value_pool *pool, uint64_t
 /* The pieces for a 32-bit ABI must give, on any vector, the first-match
  * answer for the vector's low halves: that is all such an ABI passes. */
 static void check_narrowed(const struct ir_policy *p, const struct lower_syscall *s,
-			   struct ir_action def, const struct value_pool *pool, struct rng *r,
-			   unsigned vectors)
+                           struct ir_action def, const struct value_pool *pool, struct rng *r,
+                           unsigned vectors)
 {
 	struct lower_piece *narrow;
 	size_t n = lower_pieces_narrow32(s->pieces, s->n_pieces, &narrow);
@@ -308,12 +308,12 @@ static int check_policy(struct fixture *f, struct rng *r, unsigned vectors)
 			struct ir_action got = lowered_answer(&lr, name, args);
 			if (!ir_action_equal(want, got)) {
 				char a[32], b[32];
-				print_error("%s(%#llx, %#llx, %#llx, ...): first match %s, lowered %s\n",
-					    name, (unsigned long long)args[0],
-					    (unsigned long long)args[1],
-					    (unsigned long long)args[2],
-					    ir_action_describe(want, a, sizeof(a)),
-					    ir_action_describe(got, b, sizeof(b)));
+				print_error(
+				    "%s(%#llx, %#llx, %#llx, ...): first match %s, lowered %s\n",
+				    name, (unsigned long long)args[0], (unsigned long long)args[1],
+				    (unsigned long long)args[2],
+				    ir_action_describe(want, a, sizeof(a)),
+				    ir_action_describe(got, b, sizeof(b)));
 				fail();
 			}
 		}
@@ -323,8 +323,8 @@ static int check_policy(struct fixture *f, struct rng *r, unsigned vectors)
 	return 0;
 }
 
-static struct ir_action answer_for(struct fixture *f, const char *syscall, uint64_t a0,
-				   uint64_t a1, uint64_t a2)
+static struct ir_action answer_for(struct fixture *f, const char *syscall, uint64_t a0, uint64_t a1,
+                                   uint64_t a2)
 {
 	struct lower_result lr;
 	assert_int_equal(lower_policy(f->p, f->d, &lr), 0);
@@ -412,7 +412,7 @@ static void test_cond_edge_values(void **state)
 
 	/* x in (4, 5, 6, 7) merges into the single block 0b1xx. */
 	c = either(either(cmp(0, 64, IR_CMP_EQ, W64, 4), cmp(0, 64, IR_CMP_EQ, W64, 5)),
-		   either(cmp(0, 64, IR_CMP_EQ, W64, 7), cmp(0, 64, IR_CMP_EQ, W64, 6)));
+	           either(cmp(0, 64, IR_CMP_EQ, W64, 7), cmp(0, 64, IR_CMP_EQ, W64, 6)));
 	assert_int_equal(lower_cond(c, &dnf, NULL), LOWER_OK);
 	assert_int_equal(dnf.n, 1);
 	assert_int_equal(dnf.c[0].mask[0], ~(uint64_t)3);
@@ -475,22 +475,22 @@ static struct ir_cond *random_cond(struct rng *r, int depth);
 static uint64_t random_constant(struct rng *r, unsigned width)
 {
 	static const uint64_t interesting[] = {0,
-					       1,
-					       2,
-					       3,
-					       5,
-					       7,
-					       8,
-					       0x7fffffffULL,
-					       0x80000000ULL,
-					       0xffffffffULL,
-					       0x100000000ULL,
-					       0x100000005ULL,
-					       0xfffffffe00000003ULL,
-					       0x8000000000000000ULL,
-					       UINT64_MAX};
-	uint64_t v = rng_below(r, 3) ? interesting[rng_below(r, ARRAY_SIZE(interesting))]
-				     : rng_below(r, 16);
+	                                       1,
+	                                       2,
+	                                       3,
+	                                       5,
+	                                       7,
+	                                       8,
+	                                       0x7fffffffULL,
+	                                       0x80000000ULL,
+	                                       0xffffffffULL,
+	                                       0x100000000ULL,
+	                                       0x100000005ULL,
+	                                       0xfffffffe00000003ULL,
+	                                       0x8000000000000000ULL,
+	                                       UINT64_MAX};
+	uint64_t v =
+	    rng_below(r, 3) ? interesting[rng_below(r, ARRAY_SIZE(interesting))] : rng_below(r, 16);
 	return width == 32 && rng_below(r, 2) ? v & W32 : v;
 }
 
@@ -503,8 +503,8 @@ static unsigned width_of(unsigned arg)
 
 static struct ir_cond *random_cmp(struct rng *r)
 {
-	static const uint64_t masks[] = {0x3, 0x5, 0xff, 0xf0f0, 0xffff0000ffffULL,
-					 0x100000001ULL, 0xffffffff00000000ULL};
+	static const uint64_t masks[] = {
+	    0x3, 0x5, 0xff, 0xf0f0, 0xffff0000ffffULL, 0x100000001ULL, 0xffffffff00000000ULL};
 	unsigned arg = rng_below(r, 3), width = width_of(arg);
 	enum ir_cmp_op op = (enum ir_cmp_op)rng_below(r, 6);
 	uint64_t mask = width == 64 ? W64 : (rng_below(r, 2) ? W32 : W64);
@@ -568,9 +568,11 @@ static void test_tiocsti_denied_before_allow(void **state)
 		struct rng r = {k + 1};
 		assert_int_equal(check_policy(&f, &r, 4000), 0);
 
-		assert_true(ir_action_equal(answer_for(&f, "ioctl", 0, TIOCSTI, 0), errno_action(1)));
-		assert_true(ir_action_equal(
-		    answer_for(&f, "ioctl", 0, 0xdeadbeef00000000ULL | TIOCSTI, 0), errno_action(1)));
+		assert_true(
+		    ir_action_equal(answer_for(&f, "ioctl", 0, TIOCSTI, 0), errno_action(1)));
+		assert_true(
+		    ir_action_equal(answer_for(&f, "ioctl", 0, 0xdeadbeef00000000ULL | TIOCSTI, 0),
+		                    errno_action(1)));
 		assert_true(ir_action_equal(answer_for(&f, "ioctl", 0, TIOCSTI + 1, 0), ALLOW));
 		assert_true(ir_action_equal(answer_for(&f, "ioctl", 0, TCGETS, 0), ALLOW));
 		assert_int_equal(diag_warning_count(f.d), 0);
@@ -587,8 +589,8 @@ static void test_socket_unix_only(void **state)
 	struct rng r = {7};
 	assert_int_equal(check_policy(&f, &r, 4000), 0);
 	assert_true(ir_action_equal(answer_for(&f, "socket", AF_UNIX, SOCK_STREAM, 0), ALLOW));
-	assert_true(ir_action_equal(answer_for(&f, "socket", AF_UNIX | 0x700000000ULL, 1, 0),
-				    ALLOW));
+	assert_true(
+	    ir_action_equal(answer_for(&f, "socket", AF_UNIX | 0x700000000ULL, 1, 0), ALLOW));
 	assert_true(
 	    ir_action_equal(answer_for(&f, "socket", AF_INET, SOCK_STREAM, 0), errno_action(1)));
 
@@ -634,7 +636,7 @@ static void test_three_actions_overlapping(void **state)
 	fixture_start(&f, errno_action(38));
 	add_rule(&f, "fcntl", errno_action(33), cmp(0, 32, IR_CMP_EQ, W32, 1), 2);
 	add_rule(&f, "fcntl", TRAP,
-		 either(cmp(1, 64, IR_CMP_EQ, W64, 2), cmp(0, 32, IR_CMP_GE, W32, 0x80000000)), 3);
+	         either(cmp(1, 64, IR_CMP_EQ, W64, 2), cmp(0, 32, IR_CMP_GE, W32, 0x80000000)), 3);
 	add_rule(&f, "fcntl", ALLOW, cmp(0, 32, IR_CMP_LT, W32, 10), 4);
 	add_rule(&f, "fcntl", LOG, cmp(1, 64, IR_CMP_EQ, 0xff00000000ULL, 0x100000000ULL), 5);
 	struct rng r = {13};
@@ -644,8 +646,8 @@ static void test_three_actions_overlapping(void **state)
 	assert_true(ir_action_equal(answer_for(&f, "fcntl", 3, 2, 0), TRAP));
 	assert_true(ir_action_equal(answer_for(&f, "fcntl", 3, 0x200000002ULL, 0), ALLOW));
 	assert_true(ir_action_equal(answer_for(&f, "fcntl", 10, 0x100000002ULL, 0), LOG));
-	assert_true(ir_action_equal(answer_for(&f, "fcntl", 10, 0x200000002ULL, 0),
-				    errno_action(38)));
+	assert_true(
+	    ir_action_equal(answer_for(&f, "fcntl", 10, 0x200000002ULL, 0), errno_action(38)));
 	assert_true(ir_action_equal(answer_for(&f, "fcntl", 0xfffffff0ULL, 5, 0), TRAP));
 	fixture_end(&f);
 }
@@ -659,17 +661,18 @@ static void test_ranges_and_ne_on_both_widths(void **state)
 	add_rule(&f, "lseek", errno_action(34), cmp(1, 64, IR_CMP_LT, W64, 0x80000005ULL), 3);
 	add_rule(&f, "lseek", KILL, cmp(2, 32, IR_CMP_NE, W32, 1), 4);
 	add_rule(&f, "mmap", errno_action(1), cmp(2, 32, IR_CMP_GT, W32, 3), 5);
-	add_rule(&f, "mmap", errno_action(2), cmp(1, 64, IR_CMP_LE, W64, 0xffffffff00000000ULL),
-		 6);
+	add_rule(&f, "mmap", errno_action(2), cmp(1, 64, IR_CMP_LE, W64, 0xffffffff00000000ULL), 6);
 	struct rng r = {17};
 	assert_int_equal(check_policy(&f, &r, 8000), 0);
 	/* Values that differ only in the high half, where a 32-bit slip or a
 	 * wrong 64-bit merge would show. */
-	assert_true(ir_action_equal(answer_for(&f, "lseek", 0, 0x100000004ULL, 1), errno_action(22)));
-	assert_true(ir_action_equal(answer_for(&f, "lseek", 0, 0x000000004ULL, 1), errno_action(34)));
+	assert_true(
+	    ir_action_equal(answer_for(&f, "lseek", 0, 0x100000004ULL, 1), errno_action(22)));
+	assert_true(
+	    ir_action_equal(answer_for(&f, "lseek", 0, 0x000000004ULL, 1), errno_action(34)));
 	assert_true(ir_action_equal(answer_for(&f, "lseek", 0, 0x80000005ULL, 1), ALLOW));
-	assert_true(ir_action_equal(answer_for(&f, "lseek", 0, 0x80000005ULL, 0x100000001ULL),
-				    ALLOW));
+	assert_true(
+	    ir_action_equal(answer_for(&f, "lseek", 0, 0x80000005ULL, 0x100000001ULL), ALLOW));
 	assert_true(ir_action_equal(answer_for(&f, "lseek", 0, 0x80000005ULL, 2), KILL));
 	assert_true(ir_action_equal(answer_for(&f, "mmap", 0, 0, 0x100000003ULL), errno_action(2)));
 	fixture_end(&f);
@@ -683,14 +686,14 @@ static void test_random_rule_lists(void **state)
 	unsigned checked = 0, refused = 0;
 	for (unsigned round = 0; round < 1000; round++) {
 		const struct ir_action actions[] = {ALLOW, KILL, errno_action(1), errno_action(2),
-						    TRAP};
+		                                    TRAP};
 		struct fixture f;
 		fixture_start(&f, actions[rng_below(&r, 3)]);
 		unsigned n = 1 + rng_below(&r, 5);
 		for (unsigned i = 0; i < n; i++) {
 			struct ir_cond *c = rng_below(&r, 6) ? random_cond(&r, 2) : NULL;
 			add_rule(&f, syscalls[rng_below(&r, 2)],
-				 actions[rng_below(&r, ARRAY_SIZE(actions))], c, (int)i + 1);
+			         actions[rng_below(&r, ARRAY_SIZE(actions))], c, (int)i + 1);
 		}
 		if (check_policy(&f, &r, 300) == 0) {
 			checked++;
@@ -721,8 +724,8 @@ static void test_shadowed_rule_is_reported(void **state)
 	assert_int_equal(lower_policy(f.p, f.d, &lr), 0);
 	assert_int_equal(diag_warning_count(f.d), 1);
 	assert_non_null(strstr(fixture_output(&f),
-			       "test.cell:4:3: warning: rule never matches: an earlier "
-			       "unconditional rule for 'ioctl' at test.cell:3 decides every call"));
+	                       "test.cell:4:3: warning: rule never matches: an earlier "
+	                       "unconditional rule for 'ioctl' at test.cell:3 decides every call"));
 	/* The first-match answer stands: TIOCSTI is allowed, as written. */
 	uint64_t args[6] = {0, TIOCSTI, 0, 0, 0, 0};
 	assert_true(ir_action_equal(lowered_answer(&lr, "ioctl", args), ALLOW));
@@ -753,16 +756,16 @@ static void test_unsatisfiable_and_covered_rules_are_reported(void **state)
 	fixture_start(&f, errno_action(1));
 	add_rule(&f, "fcntl", KILL, cmp(0, 32, IR_CMP_LT, W32, 10), 2);
 	add_rule(&f, "fcntl", ALLOW,
-		 both(cmp(0, 32, IR_CMP_EQ, W32, 3), cmp(0, 32, IR_CMP_EQ, W32, 4)), 3);
+	         both(cmp(0, 32, IR_CMP_EQ, W32, 3), cmp(0, 32, IR_CMP_EQ, W32, 4)), 3);
 	add_rule(&f, "fcntl", ALLOW, cmp(0, 32, IR_CMP_EQ, W32, 5), 4);
 	struct lower_result lr;
 	assert_int_equal(lower_policy(f.p, f.d, &lr), 0);
 	assert_int_equal(diag_warning_count(f.d), 2);
 	const char *out = fixture_output(&f);
 	assert_non_null(strstr(out, "test.cell:3:3: warning: rule never matches: its condition "
-				    "can never be true"));
+	                            "can never be true"));
 	assert_non_null(strstr(out, "test.cell:4:3: warning: rule never matches: earlier rules "
-				    "for 'fcntl' with other actions"));
+	                            "for 'fcntl' with other actions"));
 	lower_result_free(&lr);
 	fixture_end(&f);
 }
@@ -796,7 +799,7 @@ static void test_blow_up_names_the_rule(void **state)
 	assert_int_equal(lower_policy(f.p, f.d, &lr), -1);
 	assert_true(diag_error_count(f.d) >= 1);
 	assert_non_null(strstr(fixture_output(&f), "test.cell:8:3: error: the calls this rule for "
-						   "'pread64' decides"));
+	                                           "'pread64' decides"));
 	assert_non_null(strstr(fixture_output(&f), "more than 1024"));
 	lower_result_free(&lr);
 	fixture_end(&f);

@@ -65,18 +65,18 @@ static void test_inheritance_precedence(void **state)
 {
 	(void)state;
 	struct run r = resolve_ok("policy base {\n"
-				  "  net host\n"
-				  "  fs { ro /usr  tmpfs /tmp size 1M }\n"
-				  "  syscalls { default kill  allow read  deny write }\n"
-				  "  limits { memory 1G pids 10 }\n"
-				  "  env { set A=base set B=base }\n"
-				  "}\n"
-				  "policy derived : base {\n"
-				  "  fs { tmpfs /tmp size 2M }\n"
-				  "  syscalls { allow write }\n"
-				  "  limits { memory 512M }\n"
-				  "  env { set A=derived }\n"
-				  "}\n");
+	                          "  net host\n"
+	                          "  fs { ro /usr  tmpfs /tmp size 1M }\n"
+	                          "  syscalls { default kill  allow read  deny write }\n"
+	                          "  limits { memory 1G pids 10 }\n"
+	                          "  env { set A=base set B=base }\n"
+	                          "}\n"
+	                          "policy derived : base {\n"
+	                          "  fs { tmpfs /tmp size 2M }\n"
+	                          "  syscalls { allow write }\n"
+	                          "  limits { memory 512M }\n"
+	                          "  env { set A=derived }\n"
+	                          "}\n");
 	assert_int_equal(r.res.n_policies, 2);
 	const struct ir_policy *p = r.res.policies[1];
 	assert_string_equal(p->name, "derived");
@@ -114,9 +114,9 @@ static void test_diamond_lineage(void **state)
 {
 	(void)state;
 	struct run r = resolve_ok("policy root { net none }\n"
-				  "policy a : root { }\n"
-				  "policy b : root { }\n"
-				  "policy c : a, b { }\n");
+	                          "policy a : root { }\n"
+	                          "policy b : root { }\n"
+	                          "policy c : a, b { }\n");
 	const struct ir_policy *c = r.res.policies[3];
 	assert_int_equal(c->n_lineage, 4);
 	assert_string_equal(c->lineage[0], "c");
@@ -154,11 +154,11 @@ static void test_params(void **state)
 {
 	(void)state;
 	const char *text = "policy p {\n"
-			   "  param WORKDIR\n"
-			   "  param NAME\n"
-			   "  fs { rw ${WORKDIR} at /work  cwd /work }\n"
-			   "  env { set WHO=${NAME} }\n"
-			   "}\n";
+	                   "  param WORKDIR\n"
+	                   "  param NAME\n"
+	                   "  fs { rw ${WORKDIR} at /work  cwd /work }\n"
+	                   "  env { set WHO=${NAME} }\n"
+	                   "}\n";
 	struct run r = resolve_ok(text);
 	const struct ir_policy *p = r.res.policies[0];
 	assert_int_equal(p->n_params, 2);
@@ -191,17 +191,18 @@ static void test_params(void **state)
 static void test_conditions(void **state)
 {
 	(void)state;
-	struct run r = resolve_ok("const MYCMD = 0x1234\n"
-				  "policy p {\n"
-				  "  syscalls {\n"
-				  "    deny ioctl(cmd) if cmd & 0xffffffff == TIOCSTI\n"
-				  "    deny ioctl if MYCMD == cmd\n"
-				  "    allow socket(domain) if domain in (AF_UNIX, AF_INET)\n"
-				  "    allow openat(dfd) if dfd == AT_FDCWD\n"
-				  "    allow mmap if prot & PROT_EXEC == 0 && !(flags & MAP_SHARED != 0)\n"
-				  "  }\n"
-				  "  net host\n"
-				  "}\n");
+	struct run r =
+	    resolve_ok("const MYCMD = 0x1234\n"
+	               "policy p {\n"
+	               "  syscalls {\n"
+	               "    deny ioctl(cmd) if cmd & 0xffffffff == TIOCSTI\n"
+	               "    deny ioctl if MYCMD == cmd\n"
+	               "    allow socket(domain) if domain in (AF_UNIX, AF_INET)\n"
+	               "    allow openat(dfd) if dfd == AT_FDCWD\n"
+	               "    allow mmap if prot & PROT_EXEC == 0 && !(flags & MAP_SHARED != 0)\n"
+	               "  }\n"
+	               "  net host\n"
+	               "}\n");
 	const struct ir_policy *p = r.res.policies[0];
 	const struct ir_rule *io = find_rule(p, "ioctl", 0);
 	assert_non_null(io);
@@ -240,7 +241,7 @@ static void test_groups(void **state)
 {
 	(void)state;
 	struct run r = resolve_ok("group @mine = { @basic-io, !pwritev2, getpid }\n"
-				  "policy p { syscalls { allow @mine } net host }\n");
+	                          "policy p { syscalls { allow @mine } net host }\n");
 	const struct ir_policy *p = r.res.policies[0];
 	assert_non_null(find_rule(p, "read", 0));
 	assert_non_null(find_rule(p, "getpid", 0));
@@ -272,14 +273,14 @@ static void test_all_errors_reported(void **state)
 {
 	(void)state;
 	struct run r = resolve_with("policy p {\n"
-				    "  syscalls { allow opnat  deny x errno EPREM  allow @nope }\n"
-				    "  fs { ro relative }\n"
-				    "  limits { time 30 }\n"
-				    "}\n",
-				    NULL);
+	                            "  syscalls { allow opnat  deny x errno EPREM  allow @nope }\n"
+	                            "  fs { ro relative }\n"
+	                            "  limits { time 30 }\n"
+	                            "}\n",
+	                            NULL);
 	assert_int_equal(r.rc, -1);
 	assert_non_null(strstr(r.diag, "policy.cell:2:20: error: unknown syscall 'opnat'; did you "
-				       "mean 'openat'?"));
+	                               "mean 'openat'?"));
 	assert_non_null(strstr(r.diag, "unknown errno 'EPREM'; did you mean 'EPERM'?"));
 	assert_non_null(strstr(r.diag, "unknown group '@nope'"));
 	assert_non_null(strstr(r.diag, "a bind source 'relative' is not absolute"));
@@ -313,7 +314,7 @@ static void test_includes(void **state)
 	snprintf(main_path, sizeof(main_path), "%s/sub/main.cell", dir);
 	/* shared.cell is reached twice: relative, and through fromlib.cell. */
 	write_file(main_path, "include \"shared.cell\"\ninclude \"fromlib.cell\"\n"
-			      "policy main : fromlib { }\n");
+	                      "policy main : fromlib { }\n");
 	const char *dirs[] = {lib};
 	struct resolve_options opt = {.include_dirs = dirs, .n_include_dirs = 1};
 	struct diag_ctx *d = diag_new(stderr);
