@@ -152,6 +152,22 @@ void ast_process_stmt_free(struct ast_process_stmt *s)
 	}
 }
 
+void ast_expect_free(struct ast_expect *e)
+{
+	while (e) {
+		struct ast_expect *next = e->next;
+		ast_word_free(e->syscall);
+		ast_expr_free(e->args);
+		free(e->action.errno_name);
+		ast_word_free(e->arch);
+		ast_word_free(e->path);
+		ast_word_free(e->fact);
+		ast_word_free(e->value);
+		free(e);
+		e = next;
+	}
+}
+
 static void body_contents_free(struct ast_body *b)
 {
 	switch (b->kind) {
@@ -179,6 +195,9 @@ static void body_contents_free(struct ast_body *b)
 		break;
 	case AST_BODY_ARCH:
 		ast_word_free(b->u.arches);
+		break;
+	case AST_BODY_TEST:
+		ast_expect_free(b->u.tests);
 		break;
 	}
 }
@@ -536,6 +555,40 @@ static void dump_process(struct buf *out, const struct ast_process_stmt *s, int 
 	}
 }
 
+static void dump_tests(struct buf *out, const struct ast_expect *e, int depth)
+{
+	for (; e; e = e->next) {
+		dump_indent(out, depth);
+		switch (e->kind) {
+		case AST_EXPECT_SYSCALL:
+			buf_puts(out, "expect");
+			dump_words(out, e->syscall, " ");
+			buf_puts(out, " -> ");
+			dump_action(out, &e->action);
+			if (e->arch)
+				dump_words(out, e->arch, " on ");
+			dump_loc(out, e->loc);
+			for (const struct ast_expr *a = e->args; a; a = a->next)
+				dump_expr(out, a, depth + 1);
+			break;
+		case AST_EXPECT_FS:
+			buf_puts(out, "expect fs");
+			dump_words(out, e->path, " ");
+			dump_words(out, e->fact, " ");
+			dump_loc(out, e->loc);
+			break;
+		case AST_EXPECT_LIMIT:
+			buf_printf(out, "expect limit %s", limit_kind_text(e->limit));
+			if (e->value)
+				dump_words(out, e->value, " ");
+			else
+				buf_puts(out, " none");
+			dump_loc(out, e->loc);
+			break;
+		}
+	}
+}
+
 static void dump_syscalls(struct buf *out, const struct ast_body *b, int depth)
 {
 	const struct ast_action *def = b->u.syscalls.default_action;
@@ -600,6 +653,11 @@ static void dump_body(struct buf *out, const struct ast_body *b, int depth)
 			buf_puts(out, "arch");
 			dump_words(out, b->u.arches, " ");
 			dump_loc(out, b->loc);
+			break;
+		case AST_BODY_TEST:
+			buf_puts(out, "test");
+			dump_loc(out, b->loc);
+			dump_tests(out, b->u.tests, depth + 1);
 			break;
 		}
 	}

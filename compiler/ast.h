@@ -13,7 +13,7 @@
  *   file      := item*
  *   item      := include | const | group | policy
  *   policy    := name, bases, body (param | fs | net | syscalls | limits | env
- *                | process | arch)*
+ *                | process | arch | test)*
  */
 #ifndef CELL_AST_H
 #define CELL_AST_H
@@ -189,6 +189,31 @@ struct ast_process_stmt {
 	struct ast_process_stmt *next;
 };
 
+/* ---- test section ---------------------------------------------------------
+ *
+ *   expect NAME[(ARG, ...)] -> ACTION [on ARCH]   the emitted filter's verdict
+ *   expect fs PATH FACT                            hidden|visible|readonly|writable
+ *   expect limit KIND VALUE                        a quantity, `infinity` or `none`
+ */
+enum ast_expect_kind { AST_EXPECT_SYSCALL, AST_EXPECT_FS, AST_EXPECT_LIMIT };
+
+struct ast_expect {
+	enum ast_expect_kind kind;
+	struct src_loc loc; /* the whole expectation */
+	/* AST_EXPECT_SYSCALL */
+	struct ast_word *syscall;  /* the name (kill, time, link included) */
+	struct ast_expr *args;     /* positional values, linked through next */
+	struct ast_action action;  /* what the filter must answer */
+	struct ast_word *arch;     /* `on ARCH`, or NULL: every target architecture */
+	/* AST_EXPECT_FS */
+	struct ast_word *path;
+	struct ast_word *fact; /* an identifier, checked by the resolver */
+	/* AST_EXPECT_LIMIT */
+	enum ast_limit_kind limit;
+	struct ast_word *value; /* number, `infinity`, or NULL for `none` */
+	struct ast_expect *next;
+};
+
 /* ---- policy -------------------------------------------------------------- */
 
 enum ast_net_mode { AST_NET_NONE, AST_NET_LOOPBACK, AST_NET_HOST };
@@ -204,6 +229,7 @@ enum ast_body_kind {
 	AST_BODY_ENV,
 	AST_BODY_PROCESS,
 	AST_BODY_ARCH,
+	AST_BODY_TEST,
 };
 
 struct ast_body {
@@ -222,6 +248,7 @@ struct ast_body {
 		struct ast_env_stmt *env;
 		struct ast_process_stmt *process;
 		struct ast_word *arches; /* AST_BODY_ARCH: identifiers */
+		struct ast_expect *tests; /* AST_BODY_TEST */
 	} u;
 	struct ast_body *next;
 };
@@ -272,6 +299,7 @@ void ast_fs_stmt_free(struct ast_fs_stmt *s);
 void ast_limit_free(struct ast_limit *l);
 void ast_env_stmt_free(struct ast_env_stmt *s);
 void ast_process_stmt_free(struct ast_process_stmt *s);
+void ast_expect_free(struct ast_expect *e);
 void ast_body_free(struct ast_body *b);
 void ast_policy_free(struct ast_policy *p);
 void ast_item_free(struct ast_item *i);

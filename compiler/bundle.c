@@ -31,6 +31,8 @@ void bundle_free(struct bundle *b)
 	buf_free(&b->args);
 	buf_free(&b->limits);
 	bwrap_needs_free(&b->needs);
+	for (size_t i = 0; i < b->n_extras; i++)
+		buf_free(&b->extras[i].content);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -255,13 +257,19 @@ static int stage_bundle(struct output *out, const struct bundle *b)
 		buf_free(&manifest);
 		return -1;
 	}
-	/* The manifest last: it is what the runtime opens first. */
+	/* The manifest after the other pieces: it is what the runtime opens
+	 * first. Extras (exports) come after it; nothing reads them together. */
 	const char *kinds[] = {"bpf", "args", "limits", "manifest"};
 	const struct buf *contents[] = {&b->bpf, &b->args, &b->limits, &manifest};
 	int result = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(kinds) && result == 0; i++) {
 		char *final_name = xasprintf("%s.%s", b->name, kinds[i]);
 		result = stage(out, final_name, contents[i]);
+		free(final_name);
+	}
+	for (size_t i = 0; i < b->n_extras && result == 0; i++) {
+		char *final_name = xasprintf("%s.%s", b->name, b->extras[i].suffix);
+		result = stage(out, final_name, &b->extras[i].content);
 		free(final_name);
 	}
 	buf_free(&manifest);
@@ -393,7 +401,7 @@ int bundle_write_all(struct diag_ctx *d, const char *dir, struct bundle *const *
 	out.dir_fd = open_output_dir(d, dir);
 	if (out.dir_fd < 0)
 		return -1;
-	out.files = xcalloc(4 * n + 1, sizeof(*out.files));
+	out.files = xcalloc((4 + BUNDLE_MAX_EXTRAS) * n + 1, sizeof(*out.files));
 
 	int result = 0;
 	for (size_t i = 0; i < n && result == 0; i++)

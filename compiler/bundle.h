@@ -39,6 +39,15 @@
 
 #define BUNDLE_FORMAT_VERSION 1
 
+/* An export written beside the bundle (`--emit`): NAME.SUFFIX. Extras are
+ * not pieces: the manifest does not list them and the runtime ignores them,
+ * but they are written in the same all-or-nothing step. */
+#define BUNDLE_MAX_EXTRAS 4
+struct bundle_extra {
+	const char *suffix; /* "oci.json", "h", "asm", "pfc" */
+	struct buf content;
+};
+
 struct bundle {
 	char *name;                     /* NAME of the files; a copy of the policy name */
 	const struct ir_policy *policy; /* borrowed: architectures and params; must
@@ -47,6 +56,8 @@ struct bundle {
 	struct buf args;                /* emit_bwrap_args() */
 	struct buf limits;              /* emit_limits() */
 	struct bwrap_needs needs;       /* emit_bwrap_args() */
+	struct bundle_extra extras[BUNDLE_MAX_EXTRAS];
+	size_t n_extras;
 };
 
 /* An empty bundle for `p`. */

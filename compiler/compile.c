@@ -2,6 +2,9 @@
 #include "compile.h"
 #include "bundle.h"
 #include "diag.h"
+#include "emit_asm.h"
+#include "emit_cheader.h"
+#include "emit_oci.h"
 #include "emit_seccomp.h"
 #include "names.h"
 #include "util.h"
@@ -35,6 +38,57 @@ int compile_bundle(struct diag_ctx *d, struct bundle *b)
 	return rc;
 }
 
+int compile_parse_emit(const char *list, const char **bad)
+{
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} kinds[] = {
+	    {"oci", COMPILE_EMIT_OCI},
+	    {"c", COMPILE_EMIT_C},
+	    {"asm", COMPILE_EMIT_ASM},
+	    {"pfc", COMPILE_EMIT_PFC},
+	};
+	unsigned mask = 0;
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		size_t i;
+		for (i = 0; i < ARRAY_SIZE(kinds); i++)
+			if (strlen(kinds[i].name) == len && strncmp(kinds[i].name, p, len) == 0)
+				break;
+		if (i == ARRAY_SIZE(kinds)) {
+			*bad = p;
+			return -1;
+		}
+		mask |= kinds[i].flag;
+		p += len + (p[len] == ',');
+	}
+	return (int)mask;
+}
+
+static struct buf *add_extra(struct bundle *b, const char *suffix)
+{
+	struct bundle_extra *e = &b->extras[b->n_extras++];
+	e->suffix = suffix;
+	buf_init(&e->content);
+	return &e->content;
+}
+
+/* The exports asked for with --emit, into the bundle's extras. */
+static int emit_extras(struct diag_ctx *d, struct bundle *b, unsigned emit)
+{
+	int rc = 0;
+	if ((emit & COMPILE_EMIT_OCI) && emit_oci_json(b->policy, d, add_extra(b, "oci.json")) < 0)
+		rc = -1;
+	if ((emit & COMPILE_EMIT_C) && emit_c_header(b->policy, &b->bpf, d, add_extra(b, "h")) < 0)
+		rc = -1;
+	if ((emit & COMPILE_EMIT_ASM) && emit_asm(b->policy, &b->bpf, d, add_extra(b, "asm")) < 0)
+		rc = -1;
+	if ((emit & COMPILE_EMIT_PFC) && emit_seccomp_pfc(b->policy, d, add_extra(b, "pfc")) < 0)
+		rc = -1;
+	return rc;
+}
+
 static void print_summary(FILE *out, const struct bundle *b, const char *dir)
 {
 	fprintf(out, "%s: %zu BPF instructions, %zu bwrap arguments", b->name, b->bpf.len / 8,
@@ -61,7 +115,8 @@ int compile_policy_file(const char *path, const struct compile_options *opt, FIL
 	for (size_t i = 0; rc == 0 && i < res.n_policies; i++) {
 		bundles[i] = xmalloc(sizeof(*bundles[i]));
 		bundle_init(bundles[i], res.policies[i]);
-		if (compile_bundle(d, bundles[i]) < 0)
+		if (compile_bundle(d, bundles[i]) < 0 ||
+		    emit_extras(d, bundles[i], opt->emit) < 0)
 			rc = -1;
 	}
 	if (diag_error_count(d) == 0 && opt->out_dir)

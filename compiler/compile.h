@@ -15,7 +15,19 @@ struct compile_options {
 	struct resolve_options resolve;
 	const char *out_dir; /* NULL: check only, write nothing */
 	bool quiet;          /* no summary lines */
+	unsigned emit;       /* COMPILE_EMIT_* exports written beside each bundle */
 };
+
+enum {
+	COMPILE_EMIT_OCI = 1 << 0, /* NAME.oci.json: OCI runtime-spec seccomp object */
+	COMPILE_EMIT_C = 1 << 1,   /* NAME.h: sock_filter array and sock_fprog */
+	COMPILE_EMIT_ASM = 1 << 2, /* NAME.asm: disassembly */
+	COMPILE_EMIT_PFC = 1 << 3, /* NAME.pfc: libseccomp's pseudo filter code */
+};
+
+/* Parses a comma-separated --emit list ("oci,c"). Returns the COMPILE_EMIT_*
+ * mask, or -1 and sets *bad to the unknown word's start. */
+int compile_parse_emit(const char *list, const char **bad);
 
 struct bundle;
 

@@ -153,6 +153,51 @@ void ir_add_param(struct ir_policy *p, struct ir_param param)
 	IR_APPEND(p->params, p->n_params, param);
 }
 
+void ir_add_test(struct ir_policy *p, struct ir_test test)
+{
+	IR_APPEND(p->tests, p->n_tests, test);
+}
+
+const char *ir_limit_name(enum ir_limit_kind kind)
+{
+	static const char *const names[IR_LIMIT_COUNT] = {
+	    [IR_LIMIT_MEMORY] = "memory", [IR_LIMIT_PIDS] = "pids",
+	    [IR_LIMIT_CPU] = "cpu",       [IR_LIMIT_TIME] = "time",
+	    [IR_LIMIT_NOFILE] = "nofile", [IR_LIMIT_FSIZE] = "fsize",
+	};
+	return (size_t)kind < IR_LIMIT_COUNT ? names[kind] : "?";
+}
+
+const struct ir_limit *ir_limits_get(const struct ir_limits *l, enum ir_limit_kind kind)
+{
+	switch (kind) {
+	case IR_LIMIT_MEMORY:
+		return &l->memory_bytes;
+	case IR_LIMIT_PIDS:
+		return &l->pids;
+	case IR_LIMIT_CPU:
+		return &l->cpu_millicores;
+	case IR_LIMIT_TIME:
+		return &l->time_ms;
+	case IR_LIMIT_NOFILE:
+		return &l->nofile;
+	case IR_LIMIT_FSIZE:
+		return &l->fsize_bytes;
+	}
+	return &l->memory_bytes;
+}
+
+const char *ir_fs_fact_name(enum ir_fs_fact fact)
+{
+	static const char *const names[] = {
+	    [IR_FS_HIDDEN] = "hidden",
+	    [IR_FS_VISIBLE] = "visible",
+	    [IR_FS_READONLY] = "readonly",
+	    [IR_FS_WRITABLE] = "writable",
+	};
+	return (size_t)fact < ARRAY_SIZE(names) ? names[fact] : "?";
+}
+
 void ir_policy_free(struct ir_policy *p)
 {
 	if (!p)
@@ -191,5 +236,10 @@ void ir_policy_free(struct ir_policy *p)
 	for (size_t i = 0; i < p->n_params; i++)
 		free(p->params[i].name);
 	free(p->params);
+	for (size_t i = 0; i < p->n_tests; i++) {
+		free(p->tests[i].syscall);
+		free(p->tests[i].path);
+	}
+	free(p->tests);
 	free(p);
 }

@@ -210,6 +210,49 @@ struct ir_arch {
 	char *name;     /* "x86_64", ... */
 };
 
+/* ---- test expectations ---------------------------------------------------- *
+ *
+ * A policy's own `test` blocks (not its bases': a derived policy may change
+ * what a base promised). Syscall expectations are checked on the emitted BPF,
+ * filesystem and limit facts on this IR (see cmd_test.h).
+ */
+enum ir_test_kind { IR_TEST_SYSCALL, IR_TEST_FS, IR_TEST_LIMIT };
+
+enum ir_fs_fact { IR_FS_HIDDEN, IR_FS_VISIBLE, IR_FS_READONLY, IR_FS_WRITABLE };
+
+enum ir_limit_kind {
+	IR_LIMIT_MEMORY,
+	IR_LIMIT_PIDS,
+	IR_LIMIT_CPU,
+	IR_LIMIT_TIME,
+	IR_LIMIT_NOFILE,
+	IR_LIMIT_FSIZE,
+};
+#define IR_LIMIT_COUNT 6
+
+struct ir_test {
+	enum ir_test_kind kind;
+	struct src_loc loc;
+	/* IR_TEST_SYSCALL: the call (arguments past n_args are 0) and the verdict */
+	char *syscall;
+	uint64_t args[6];
+	unsigned n_args;
+	struct ir_action action;
+	uint32_t arch; /* an SCMP_ARCH_* token, or 0: every architecture of the policy */
+	/* IR_TEST_FS: a sandbox path, ${PARAM} kept as written */
+	char *path;
+	enum ir_fs_fact fact;
+	/* IR_TEST_LIMIT: expected.set false means `none` */
+	enum ir_limit_kind limit;
+	struct ir_limit expected;
+};
+
+/* "memory", "pids", ... and the field of `l` that holds that limit. */
+const char *ir_limit_name(enum ir_limit_kind kind);
+const struct ir_limit *ir_limits_get(const struct ir_limits *l, enum ir_limit_kind kind);
+/* "hidden", "visible", "readonly", "writable". */
+const char *ir_fs_fact_name(enum ir_fs_fact fact);
+
 /* ---- the policy ----------------------------------------------------------- */
 
 struct ir_policy {
@@ -228,6 +271,8 @@ struct ir_policy {
 	struct ir_process process;
 	struct ir_param *params; /* params still open at run time */
 	size_t n_params;
+	struct ir_test *tests; /* the policy's own test blocks, in source order */
+	size_t n_tests;
 };
 
 void ir_policy_free(struct ir_policy *p);
@@ -238,5 +283,6 @@ void ir_add_rule(struct ir_policy *p, struct ir_rule rule);
 void ir_add_fs_op(struct ir_policy *p, struct ir_fs_op op);
 void ir_add_env_op(struct ir_policy *p, struct ir_env_op op);
 void ir_add_param(struct ir_policy *p, struct ir_param param);
+void ir_add_test(struct ir_policy *p, struct ir_test test);
 
 #endif

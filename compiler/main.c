@@ -36,7 +36,7 @@ static const char main_usage[] =
     "in docs/language.md.\n";
 
 static const char compile_usage[] =
-    "usage: cell compile FILE [-o DIR] [-p NAME] [-D NAME=VALUE]... [-I DIR]...\n"
+    "usage: cell compile FILE [-o DIR] [-p NAME] [-D NAME=VALUE]... [-I DIR]... [--emit LIST]\n"
     "\n"
     "Compiles every policy defined in FILE (or only NAME) and, with -o, writes\n"
     "for each one DIR/NAME.bpf, NAME.args, NAME.limits and NAME.manifest.\n"
@@ -49,6 +49,9 @@ static const char compile_usage[] =
     "  -D, --define N=V     give param N the value V at compile time\n"
     "  -I, --include DIR    search DIR for included files (after the including\n"
     "                       file's own directory)\n"
+    "  --emit LIST          also write exports beside each bundle, comma-separated:\n"
+    "                       oci (NAME.oci.json, an OCI runtime-spec seccomp profile),\n"
+    "                       c (NAME.h), asm (NAME.asm), pfc (NAME.pfc)\n"
     "  -q, --quiet          print only diagnostics\n"
     "  -h, --help           show this help\n";
 
@@ -104,6 +107,7 @@ static int cmd_compile(int argc, char **argv)
 	    {"include", required_argument, NULL, 'I'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"emit", required_argument, NULL, 'E'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct string_list defines = {0}, includes = {0};
@@ -127,6 +131,18 @@ static int cmd_compile(int argc, char **argv)
 		case 'q':
 			co.quiet = true;
 			break;
+		case 'E': {
+			const char *bad = NULL;
+			int mask = compile_parse_emit(optarg, &bad);
+			if (mask < 0) {
+				free(defines.items);
+				free(includes.items);
+				return usage_error(compile_usage,
+						   "unknown --emit kind at '%s' (oci, c, asm, pfc)", bad);
+			}
+			co.emit |= (unsigned)mask;
+			break;
+		}
 		case 'h':
 			fputs(compile_usage, stdout);
 			free(defines.items);

@@ -1581,6 +1581,182 @@ static void finish_params(struct pctx *pc)
 	}
 }
 
+/* ---- test expectations ------------------------------------------------------------ *
+ *
+ * Only the policy's own test blocks: a base's expectations describe the base,
+ * and a derived policy is free to change what it inherits. Read after
+ * everything else, so that arches and params are known.
+ */
+
+static bool test_arg_value(struct pctx *pc, const struct ast_expr *e, uint64_t *out)
+{
+	struct diag_ctx *d = pc->r->d;
+	char err[256];
+	uint64_t a, b;
+	switch (e->kind) {
+	case AST_EXPR_NUMBER:
+		if (quantity_parse(e->text, QUANTITY_INTEGER, out, err, sizeof(err)))
+			return true;
+		diag_error(d, e->loc, "%s", err);
+		return false;
+	case AST_EXPR_IDENT: {
+		struct sym_const *c = find_const(pc->r, e->text);
+		if (c && c->value->kind == AST_WORD_NUMBER &&
+		    quantity_parse(c->value->text, QUANTITY_INTEGER, out, err, sizeof(err)))
+			return true;
+		if (c) {
+			diag_error(d, e->loc, "constant '%s' is not an integer", e->text);
+			return false;
+		}
+		if (names_const_value(e->text, out))
+			return true;
+		size_t n;
+		const char *const *all = names_const_list(&n);
+		diag_error(d, e->loc, "unknown constant '%s'%s", e->text,
+		           suggestion(e->text, all, n, ""));
+		return false;
+	}
+	case AST_EXPR_BITOR:
+	case AST_EXPR_BITAND:
+		if (!test_arg_value(pc, e->lhs, &a) || !test_arg_value(pc, e->rhs, &b))
+			return false;
+		*out = e->kind == AST_EXPR_BITOR ? a | b : a & b;
+		return true;
+	default:
+		diag_error(d, e->loc,
+		           "an expectation's argument is a value: a number, a constant, or "
+		           "several joined with | or &");
+		return false;
+	}
+}
+
+static bool test_arch(struct pctx *pc, const struct ast_word *w, uint32_t *token)
+{
+	*token = names_arch_token(w->text);
+	if (!*token) {
+		size_t n;
+		const char *const *all = names_arch_list(&n);
+		diag_error(pc->r->d, w->loc, "unknown architecture '%s'%s", w->text,
+		           suggestion(w->text, all, n, ""));
+		return false;
+	}
+	for (size_t i = 0; i < pc->ir->n_arches; i++)
+		if (pc->ir->arches[i].token == *token)
+			return true;
+	diag_error(pc->r->d, w->loc, "policy '%s' does not target '%s', so no filter to test there",
+	           pc->ir->name, w->text);
+	return false;
+}
+
+static bool resolve_syscall_test(struct pctx *pc, const struct ast_expect *e, struct ir_test *t)
+{
+	bool ok = true;
+	if (!names_syscall_known(e->syscall->text)) {
+		report_unknown_syscall(pc->r, e->syscall->text, e->syscall->loc);
+		ok = false;
+	}
+	unsigned n = 0;
+	for (const struct ast_expr *a = e->args; a; a = a->next, n++) {
+		if (n == 6) {
+			diag_error(pc->r->d, a->loc, "a syscall has at most 6 arguments");
+			ok = false;
+			break;
+		}
+		ok &= test_arg_value(pc, a, &t->args[n]);
+	}
+	t->n_args = n;
+	ok &= resolve_action(pc, &e->action, &t->action);
+	if (e->arch)
+		ok &= test_arch(pc, e->arch, &t->arch);
+	if (ok)
+		t->syscall = xstrdup(e->syscall->text);
+	return ok;
+}
+
+static bool resolve_fs_test(struct pctx *pc, const struct ast_expect *e, struct ir_test *t)
+{
+	static const char *const facts[] = {
+	    [IR_FS_HIDDEN] = "hidden",
+	    [IR_FS_VISIBLE] = "visible",
+	    [IR_FS_READONLY] = "readonly",
+	    [IR_FS_WRITABLE] = "writable",
+	};
+	size_t i = 0;
+	while (i < ARRAY_SIZE(facts) && strcmp(facts[i], e->fact->text) != 0)
+		i++;
+	if (i == ARRAY_SIZE(facts)) {
+		diag_error(pc->r->d, e->fact->loc,
+		           "unknown fs fact '%s': expected hidden, visible, readonly or "
+		           "writable%s",
+		           e->fact->text, suggestion(e->fact->text, facts, ARRAY_SIZE(facts), ""));
+		return false;
+	}
+	t->fact = (enum ir_fs_fact)i;
+	t->path = resolve_path_word(pc, e->path, "a tested path");
+	return t->path != NULL;
+}
+
+static bool resolve_limit_test(struct pctx *pc, const struct ast_expect *e, struct ir_test *t)
+{
+	static const enum quantity_kind kinds[] = {
+	    [AST_LIMIT_MEMORY] = QUANTITY_BYTES,       [AST_LIMIT_PIDS] = QUANTITY_INTEGER,
+	    [AST_LIMIT_CPU] = QUANTITY_MILLICORES,     [AST_LIMIT_TIME] = QUANTITY_DURATION_MS,
+	    [AST_LIMIT_NOFILE] = QUANTITY_INTEGER,     [AST_LIMIT_FSIZE] = QUANTITY_BYTES,
+	};
+	/* ast_limit_kind and ir_limit_kind list the limits in the same order. */
+	t->limit = (enum ir_limit_kind)e->limit;
+	t->expected.loc = e->loc;
+	if (!e->value)
+		return true; /* `none`: the limit is not set */
+	t->expected.set = true;
+	if (e->value->kind == AST_WORD_IDENT && strcmp(e->value->text, "infinity") == 0) {
+		t->expected.infinite = true;
+		return true;
+	}
+	if (e->value->kind == AST_WORD_IDENT) {
+		diag_error(pc->r->d, e->value->loc,
+		           "expected a value, 'infinity' or 'none' for %s, not '%s'",
+		           ir_limit_name(t->limit), e->value->text);
+		return false;
+	}
+	return resolve_quantity(pc, e->value, kinds[e->limit], &t->expected.value);
+}
+
+static void resolve_tests(struct pctx *pc)
+{
+	if (pc->lineage.n == 0)
+		return;
+	pc->policy_name = pc->lineage.items[0]->name;
+	for (const struct ast_body *b = pc->lineage.items[0]->policy->body; b; b = b->next) {
+		if (b->kind != AST_BODY_TEST)
+			continue;
+		for (const struct ast_expect *e = b->u.tests; e; e = e->next) {
+			struct ir_test t = {.loc = e->loc};
+			bool ok = false;
+			switch (e->kind) {
+			case AST_EXPECT_SYSCALL:
+				t.kind = IR_TEST_SYSCALL;
+				ok = resolve_syscall_test(pc, e, &t);
+				break;
+			case AST_EXPECT_FS:
+				t.kind = IR_TEST_FS;
+				ok = resolve_fs_test(pc, e, &t);
+				break;
+			case AST_EXPECT_LIMIT:
+				t.kind = IR_TEST_LIMIT;
+				ok = resolve_limit_test(pc, e, &t);
+				break;
+			}
+			if (ok) {
+				ir_add_test(pc->ir, t);
+			} else {
+				free(t.syscall);
+				free(t.path);
+			}
+		}
+	}
+}
+
 static struct ir_policy *resolve_policy(struct resolver *r, struct sym_policy *sp)
 {
 	struct pctx pc = {0};
@@ -1601,6 +1777,7 @@ static struct ir_policy *resolve_policy(struct resolver *r, struct sym_policy *s
 		resolve_syscall_rules(&pc);
 		resolve_ordered_sections(&pc);
 		finish_params(&pc);
+		resolve_tests(&pc);
 	}
 	free(pc.lineage.items);
 	free(pc.params);

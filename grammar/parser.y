@@ -262,6 +262,24 @@ static struct ast_rule *rule_new(enum ast_action_kind verb, struct src_loc verb_
 	return r;
 }
 
+static struct ast_expect *expect_new(enum ast_expect_kind kind, struct src_loc loc)
+{
+	struct ast_expect *e = xcalloc(1, sizeof(*e));
+	e->kind = kind;
+	e->loc = loc;
+	return e;
+}
+
+static const char *limit_kind_spelling(int kind)
+{
+	static const char *const names[] = {
+	    [AST_LIMIT_MEMORY] = "memory", [AST_LIMIT_PIDS] = "pids",
+	    [AST_LIMIT_CPU] = "cpu",       [AST_LIMIT_TIME] = "time",
+	    [AST_LIMIT_NOFILE] = "nofile", [AST_LIMIT_FSIZE] = "fsize",
+	};
+	return kind >= 0 && (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
 static void append_item(struct parse_state *ps, struct ast_item *item)
 {
 	if (!item)
@@ -398,6 +416,7 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 	struct ast_process_stmt *proc;
 	struct ast_body *body;
 	struct ast_item *item;
+	struct ast_expect *expect;
 	int num; /* an enum kind, or a flag */
 }
 
@@ -425,6 +444,7 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 %token KW_NOFILE "'nofile'" KW_FSIZE "'fsize'" KW_BEST_EFFORT "'best-effort'"
 %token KW_CLEAR "'clear'" KW_KEEP "'keep'" KW_SET "'set'" KW_UNSET "'unset'"
 %token KW_HOSTNAME "'hostname'" KW_UID "'uid'" KW_GID "'gid'" KW_NEW_SESSION "'new-session'"
+%token KW_TEST "'test'" KW_EXPECT "'expect'" KW_ON "'on'"
 
 /* Never returned by the scanner: see `resync`. */
 %token RESYNC_GUARD "(internal: resync)"
@@ -456,6 +476,10 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 %type <limit> limit_list limit_items_rev limit_stmt
 %type <env> env_list env_items_rev env_stmt
 %type <proc> process_list process_items_rev process_stmt
+%type <expect> test_list test_items_rev expect_stmt
+%type <action> expect_action
+%type <word> expect_name opt_on expect_limit_value
+%type <expr> opt_call_args call_args_rev
 %type <num> opt_q rule_verb net_mode limit_kind opt_best_effort cmp_op
 
 %destructor { ast_word_free($$); } <word>
@@ -471,6 +495,7 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 %destructor { ast_process_stmt_free($$); } <proc>
 %destructor { ast_body_free($$); } <body>
 %destructor { ast_item_free($$); } <item>
+%destructor { ast_expect_free($$); } <expect>
 
 %%
 
@@ -570,7 +595,7 @@ skip_token
 	| KW_LOOPBACK | KW_HOST | KW_DEFAULT | KW_ALLOW | KW_DENY | KW_KILL | KW_TRAP | KW_LOG
 	| KW_ERRNO | KW_IF | KW_IN | KW_BECAUSE | KW_OPTIONAL | KW_MEMORY | KW_PIDS | KW_CPU
 	| KW_TIME | KW_NOFILE | KW_FSIZE | KW_BEST_EFFORT | KW_CLEAR | KW_KEEP | KW_SET
-	| KW_UNSET | KW_HOSTNAME | KW_UID | KW_GID | KW_NEW_SESSION
+	| KW_UNSET | KW_HOSTNAME | KW_UID | KW_GID | KW_NEW_SESSION | KW_TEST | KW_EXPECT | KW_ON
 	| ARROW | EQ | NE | LE | GE | ANDAND | OROR
 	| '(' | ')' | ',' | ':' | '=' | '?' | '!' | '&' | '|' | '<' | '>'
 	;
@@ -634,6 +659,11 @@ body
 			$$ = body_new(AST_BODY_ARCH, @1);
 			LIST_REVERSE($2);
 			$$->u.arches = $2;
+		}
+	| KW_TEST '{' test_list '}'
+		{
+			$$ = body_new(AST_BODY_TEST, @1);
+			$$->u.tests = $3;
 		}
 	| error '{' skip '}'
 		{
@@ -949,6 +979,99 @@ member_name
 	| KW_KILL { $$ = member_new(keyword_word("kill", @1), false); }
 	| KW_TIME { $$ = member_new(keyword_word("time", @1), false); }
 	| KW_LINK { $$ = member_new(keyword_word("link", @1), false); }
+	;
+
+/* ---- test ------------------------------------------------------------------ */
+
+test_list
+	: %empty { $$ = NULL; }
+	| test_items_rev { LIST_REVERSE($1); $$ = $1; }
+	;
+
+test_items_rev
+	: expect_stmt
+	| resync { $$ = NULL; }
+	| test_items_rev expect_stmt { $$ = LIST_PUSH($1, $2); }
+	| test_items_rev resync { $$ = $1; }
+	;
+
+/* `limit` is not reserved (a policy may well have a param of that name): it
+ * is the identifier right after `expect` that a limit kind follows. */
+expect_stmt
+	: KW_EXPECT expect_name opt_call_args ARROW expect_action opt_on
+		{
+			$$ = expect_new(AST_EXPECT_SYSCALL, @$);
+			$$->syscall = $2;
+			$$->args = $3;
+			$$->action = *$5;
+			free($5);
+			$$->arch = $6;
+		}
+	| KW_EXPECT KW_FS word IDENT
+		{
+			$$ = expect_new(AST_EXPECT_FS, @$);
+			$$->path = $3;
+			$$->fact = $4;
+		}
+	| KW_EXPECT IDENT limit_kind expect_limit_value
+		{
+			$$ = expect_new(AST_EXPECT_LIMIT, @$);
+			$$->limit = (enum ast_limit_kind)$3;
+			$$->value = $4;
+			if (strcmp($2->text, "limit") != 0)
+				diag_error(ps->diag, $2->loc,
+					   "expected 'limit' before '%s', not '%s'",
+					   limit_kind_spelling($3), $2->text);
+			ast_word_free($2);
+		}
+	;
+
+expect_name
+	: IDENT
+	| KW_KILL { $$ = keyword_word("kill", @1); }
+	| KW_TIME { $$ = keyword_word("time", @1); }
+	| KW_LINK { $$ = keyword_word("link", @1); }
+	;
+
+opt_call_args
+	: %empty { $$ = NULL; }
+	| '('
+		{
+			ps->paren_depth = 0;
+			ps->depth_reported = false;
+		}
+	  call_args_rev ')'
+		{ LIST_REVERSE($3); $$ = $3; }
+	;
+
+call_args_rev
+	: expr
+	| call_args_rev ',' expr { $$ = LIST_PUSH($1, $3); }
+	;
+
+expect_action
+	: KW_ALLOW { $$ = action_new(AST_ACTION_ALLOW, @$); }
+	| KW_DENY { $$ = action_new(AST_ACTION_DENY, @$); }
+	| KW_KILL { $$ = action_new(AST_ACTION_KILL, @$); }
+	| KW_TRAP { $$ = action_new(AST_ACTION_TRAP, @$); }
+	| KW_LOG { $$ = action_new(AST_ACTION_LOG, @$); }
+	| KW_ERRNO IDENT
+		{
+			$$ = action_new(AST_ACTION_ERRNO, @$);
+			$$->errno_loc = $2->loc;
+			$$->errno_name = word_take($2);
+		}
+	;
+
+opt_on
+	: %empty { $$ = NULL; }
+	| KW_ON IDENT { $$ = $2; }
+	;
+
+expect_limit_value
+	: NUMBER
+	| IDENT
+	| KW_NONE { $$ = NULL; }
 	;
 
 /* ---- limits, env, process ---------------------------------------------------- */

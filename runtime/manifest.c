@@ -124,7 +124,16 @@ struct parser {
 	size_t err_size;
 };
 
-enum stage { S_VERSION, S_NAME, S_COMPILER, S_ARCH, S_BWRAP_MIN, S_LISTS, S_PIECES, S_END };
+enum stage {
+	S_VERSION,
+	S_NAME,
+	S_COMPILER,
+	S_ARCH,
+	S_BWRAP_MIN,
+	S_LISTS,
+	S_PIECES,
+	S_END = S_PIECES + 3
+};
 
 static int bad(struct parser *p, const char *what)
 {
@@ -133,23 +142,24 @@ static int bad(struct parser *p, const char *what)
 
 static int parse_bwrap_min(struct parser *p, const char *v)
 {
-	unsigned *m = p->b->bwrap_min;
-	char tail;
-	uint64_t parts[3];
 	char copy[64];
+	char *parts[3];
+	int n = 0;
 	if (strlen(v) >= sizeof(copy))
 		return bad(p, "bwrap-min is not a version X.Y.Z");
 	strcpy(copy, v);
-	char *dot1 = strchr(copy, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-	if (!dot2 || sscanf(v, "%*u.%*u.%*u%c", &tail) == 1)
-		return bad(p, "bwrap-min is not a version X.Y.Z");
-	*dot1 = *dot2 = '\0';
-	if (!parse_uint(copy, &parts[0]) || !parse_uint(dot1 + 1, &parts[1]) ||
-	    !parse_uint(dot2 + 1, &parts[2]) || parts[0] > 9999 || parts[1] > 9999 ||
-	    parts[2] > 9999)
-		return bad(p, "bwrap-min is not a version X.Y.Z");
-	for (int i = 0; i < 3; i++)
-		m[i] = (unsigned)parts[i];
+	for (char *s = copy, *dot; n < 3; s = dot + 1) {
+		parts[n++] = s;
+		if (!(dot = strchr(s, '.')))
+			break;
+		*dot = '\0';
+	}
+	for (int i = 0; i < 3; i++) {
+		uint64_t value;
+		if (n != 3 || !parse_uint(parts[i], &value) || value > 99999)
+			return bad(p, "bwrap-min is not a version X.Y.Z");
+		p->b->bwrap_min[i] = (unsigned)value;
+	}
 	return 0;
 }
 
@@ -166,12 +176,14 @@ static int parse_data(struct parser *p, char **f)
 	bool empty_ok = size == 0 && strcmp(f[3], "-") == 0;
 	if (!empty_ok && (size == 0 || !is_lower_hex(f[3], 2 * size)))
 		return bad(p, "data HEX must be 2*SIZE lowercase hex digits, or - for size 0");
-	struct rt_data *d = &(b->data = grow(b->data, b->n_data, sizeof(*b->data)))[b->n_data++];
+	b->data = grow(b->data, b->n_data, sizeof(*b->data));
+	struct rt_data *d = &b->data[b->n_data++];
 	d->fd = p->next_data_fd++;
 	d->bytes.len = size;
 	d->bytes.data = must_alloc(malloc(size + 1));
 	for (size_t i = 0; i < size; i++)
-		d->bytes.data[i] = (unsigned char)(hex_value(f[3][2 * i]) * 16 + hex_value(f[3][2 * i + 1]));
+		d->bytes.data[i] =
+		    (unsigned char)(hex_value(f[3][2 * i]) * 16 + hex_value(f[3][2 * i + 1]));
 	return 0;
 }
 
@@ -182,8 +194,9 @@ static int parse_piece(struct parser *p, char **f, int n)
 	uint64_t size;
 	char expected[256];
 	if (n != 5 || strcmp(f[1], piece_kinds[kind]) != 0)
-		return bad(p, kind == 0 ? "expected `piece bpf`" : kind == 1 ? "expected `piece args`"
-									: "expected `piece limits`");
+		return bad(p, kind == 0   ? "expected `piece bpf`"
+		              : kind == 1 ? "expected `piece args`"
+		                          : "expected `piece limits`");
 	snprintf(expected, sizeof(expected), "%s.%s", b->name, piece_kinds[kind]);
 	if (strcmp(f[2], expected) != 0)
 		return bad(p, "a piece's file must be NAME.KIND");
@@ -204,9 +217,9 @@ static int parse_list_line(struct parser *p, char **f, int n, int *list_order)
 {
 	struct rt_bundle *b = p->b;
 	int order = strcmp(f[0], "param") == 0      ? 1
-		    : strcmp(f[0], "env-keep") == 0 ? 2
-		    : strcmp(f[0], "data") == 0     ? 3
-						    : 0;
+	            : strcmp(f[0], "env-keep") == 0 ? 2
+	            : strcmp(f[0], "data") == 0     ? 3
+	                                            : 0;
 	if (order == 0)
 		return bad(p, "unknown key or key out of order");
 	if (order < *list_order)
@@ -248,9 +261,9 @@ static int parse_line(struct parser *p, char *line, int *list_order)
 			return bad(p, "the first line must be `cell-bundle VERSION`");
 		if (strcmp(f[1], "1") != 0)
 			return fail(p->err, p->err_size,
-				    "bundle format version %s is not supported: this cellrun "
-				    "reads version %d only",
-				    f[1], RT_BUNDLE_VERSION);
+			            "bundle format version %s is not supported: this cellrun "
+			            "reads version %d only",
+			            f[1], RT_BUNDLE_VERSION);
 		break;
 	case S_NAME:
 		if (n != 2 || strcmp(f[0], "name") != 0 || !is_word(f[1]) || f[1][0] == '.' ||
@@ -272,7 +285,7 @@ static int parse_line(struct parser *p, char *line, int *list_order)
 		}
 		if (p->stage == S_ARCH || n != 2 || strcmp(f[0], "bwrap-min") != 0)
 			return bad(p, p->stage == S_ARCH ? "expected `arch NAME`"
-							 : "expected `arch` or `bwrap-min`");
+			                                 : "expected `arch` or `bwrap-min`");
 		if (parse_bwrap_min(p, f[1]) < 0)
 			return -1;
 		break;
@@ -294,12 +307,11 @@ static int parse_line(struct parser *p, char *line, int *list_order)
 	return 0;
 }
 
-int rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b, char *err,
-		      size_t err_size)
+int rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b, char *err, size_t err_size)
 {
 	memset(b, 0, sizeof(*b));
-	struct parser p = {.b = b, .stage = S_VERSION, .next_data_fd = 10, .err = err,
-			   .err_size = err_size};
+	struct parser p = {
+	    .b = b, .stage = S_VERSION, .next_data_fd = 10, .err = err, .err_size = err_size};
 	int list_order = 0;
 	if (len == 0 || text[len - 1] != '\n')
 		return fail(err, err_size, "manifest is empty or does not end with a newline");
@@ -321,24 +333,25 @@ int rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b, char *e
 	free(copy);
 	if (result == 0 && p.stage != S_END)
 		result = fail(err, err_size, "manifest ends early: line %d is missing `%s`",
-			      p.line + 1, p.stage >= S_PIECES ? "piece" : "a required key");
+		              p.line + 1, p.stage >= S_PIECES ? "piece" : "a required key");
 	return result;
 }
 
 /* ---- trust: sshd's StrictModes --------------------------------------------- */
 
 static int check_owner_mode(const char *path, const struct stat *st, uid_t caller, char *err,
-			    size_t err_size)
+                            size_t err_size)
 {
 	if (st->st_uid != 0 && st->st_uid != caller)
-		return fail(err, err_size,
-			    "refusing %s: it is owned by uid %u, not by root or the caller (uid %u)",
-			    path, (unsigned)st->st_uid, (unsigned)caller);
+		return fail(
+		    err, err_size,
+		    "refusing %s: it is owned by uid %u, not by root or the caller (uid %u)", path,
+		    (unsigned)st->st_uid, (unsigned)caller);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return fail(err, err_size,
-			    "refusing %s: it is writable by %s (mode %04o); chmod go-w it", path,
-			    (st->st_mode & S_IWOTH) ? "every user" : "its group",
-			    (unsigned)(st->st_mode & 07777));
+		            "refusing %s: it is writable by %s (mode %04o); chmod go-w it", path,
+		            (st->st_mode & S_IWOTH) ? "every user" : "its group",
+		            (unsigned)(st->st_mode & 07777));
 	return 0;
 }
 
@@ -348,23 +361,17 @@ int rt_path_trusted(const char *path, uid_t caller, char *err, size_t err_size)
 	if (!real)
 		return fail(err, err_size, "cannot resolve %s: %s", path, strerror(errno));
 	int result = 0;
-	/* The file itself, then each parent: cutting at the last '/' each time. */
-	for (char *slash = real + strlen(real); result == 0;) {
+	/* The file itself, then each directory above it, up to and with /. */
+	for (;;) {
 		struct stat st;
-		if (stat(real[0] ? real : "/", &st) < 0)
-			result = fail(err, err_size, "cannot stat %s: %s", real[0] ? real : "/",
-				      strerror(errno));
+		if (stat(real, &st) < 0)
+			result = fail(err, err_size, "cannot stat %s: %s", real, strerror(errno));
 		else
-			result = check_owner_mode(real[0] ? real : "/", &st, caller, err, err_size);
-		if (slash == real || !real[0])
+			result = check_owner_mode(real, &st, caller, err, err_size);
+		if (result < 0 || strcmp(real, "/") == 0)
 			break;
-		slash = strrchr(real, '/');
-		*slash = '\0';
-		if (slash == real && result == 0) {
-			result = stat("/", &st) < 0 ? fail(err, err_size, "cannot stat /")
-						    : check_owner_mode("/", &st, caller, err, err_size);
-			break;
-		}
+		char *slash = strrchr(real, '/');
+		slash[slash == real ? 1 : 0] = '\0';
 	}
 	free(real);
 	return result;
@@ -381,7 +388,7 @@ static int read_all(int fd, const char *what, struct rt_bytes *out, char *err, s
 			if (cap >= MAX_FILE_SIZE) {
 				free(data);
 				return fail(err, err_size, "%s is larger than %u bytes", what,
-					    MAX_FILE_SIZE);
+				            MAX_FILE_SIZE);
 			}
 			data = must_alloc(realloc(data, cap *= 2));
 		}
@@ -408,16 +415,16 @@ static int verify_piece(struct rt_piece *piece, const char *what, char *err, siz
 	char hex[SHA256_HEX_SIZE];
 	if (piece->bytes.len != piece->size)
 		return fail(err, err_size,
-			    "%s has %zu bytes, the manifest says %zu: the bundle was altered or "
-			    "mixed with another compile",
-			    what, piece->bytes.len, piece->size);
+		            "%s has %zu bytes, the manifest says %zu: the bundle was altered or "
+		            "mixed with another compile",
+		            what, piece->bytes.len, piece->size);
 	sha256(piece->bytes.data, piece->bytes.len, digest);
 	sha256_to_hex(digest, hex);
 	if (strcmp(hex, piece->digest) != 0)
 		return fail(err, err_size,
-			    "%s does not match the manifest's SHA-256: the bundle was altered or "
-			    "mixed with another compile",
-			    what);
+		            "%s does not match the manifest's SHA-256: the bundle was altered or "
+		            "mixed with another compile",
+		            what);
 	return 0;
 }
 
@@ -442,7 +449,7 @@ static int open_trusted(const char *path, char *err, size_t err_size)
 }
 
 static int load_manifest_bytes(struct rt_bundle *b, const struct rt_bytes *text, char *err,
-			       size_t err_size)
+                               size_t err_size)
 {
 	char inner[512];
 	if (rt_manifest_parse((const char *)text->data, text->len, b, inner, sizeof(inner)) < 0)
@@ -503,11 +510,13 @@ int rt_bundle_load_fds(const int fds[4], struct rt_bundle *b, char *err, size_t 
 static const char *seccomp_arch_name(const char *machine)
 {
 	static const char *const map[][2] = {
-	    {"x86_64", "x86_64"}, {"i386", "x86"},	   {"i486", "x86"},
-	    {"i586", "x86"},	  {"i686", "x86"},	   {"aarch64", "aarch64"},
-	    {"armv7l", "arm"},	  {"armv6l", "arm"},	   {"riscv64", "riscv64"},
-	    {"ppc64le", "ppc64le"}, {"ppc64", "ppc64"},	   {"s390x", "s390x"},
-	    {"mips64", "mips64"}, {"loongarch64", "loongarch64"},
+	    {"x86_64", "x86_64"},   {"i386", "x86"},
+	    {"i486", "x86"},        {"i586", "x86"},
+	    {"i686", "x86"},        {"aarch64", "aarch64"},
+	    {"armv7l", "arm"},      {"armv6l", "arm"},
+	    {"riscv64", "riscv64"}, {"ppc64le", "ppc64le"},
+	    {"ppc64", "ppc64"},     {"s390x", "s390x"},
+	    {"mips64", "mips64"},   {"loongarch64", "loongarch64"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(machine, map[i][0]) == 0)
@@ -515,18 +524,17 @@ static const char *seccomp_arch_name(const char *machine)
 	return machine;
 }
 
-int rt_bundle_check_arch(const struct rt_bundle *b, const char *machine, char *err,
-			 size_t err_size)
+int rt_bundle_check_arch(const struct rt_bundle *b, const char *machine, char *err, size_t err_size)
 {
 	const char *mine = seccomp_arch_name(machine);
 	for (size_t i = 0; i < b->n_arches; i++)
 		if (strcmp(b->arches[i], mine) == 0)
 			return 0;
 	return fail(err, err_size,
-		    "bundle %s was compiled for %s%s, not for this machine (%s): its filter "
-		    "would kill every system call; recompile it here",
-		    b->name, b->n_arches ? b->arches[0] : "?", b->n_arches > 1 ? " and others" : "",
-		    mine);
+	            "bundle %s was compiled for %s%s, not for this machine (%s): its filter "
+	            "would kill every system call; recompile it here",
+	            b->name, b->n_arches ? b->arches[0] : "?", b->n_arches > 1 ? " and others" : "",
+	            mine);
 }
 
 void rt_bundle_free(struct rt_bundle *b)

@@ -67,7 +67,7 @@ struct rt_bundle {
 /* Parses manifest text into b (zeroed first). Returns 0, or -1 with the
  * line number and what is wrong in err. */
 int rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b, char *err,
-		      size_t err_size);
+                      size_t err_size);
 
 /* Loads and verifies PREFIX.manifest and its pieces (steps 1-3). */
 int rt_bundle_load_path(const char *prefix, struct rt_bundle *b, char *err, size_t err_size);
@@ -79,7 +79,7 @@ int rt_bundle_load_fds(const int fds[4], struct rt_bundle *b, char *err, size_t 
  * libseccomp's names): the filter kills calls from any architecture it does
  * not list, so a bundle for another machine would kill every command. */
 int rt_bundle_check_arch(const struct rt_bundle *b, const char *machine, char *err,
-			 size_t err_size);
+                         size_t err_size);
 
 /* StrictModes for `path` and every directory above it, up to /. */
 int rt_path_trusted(const char *path, uid_t caller, char *err, size_t err_size);

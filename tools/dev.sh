@@ -24,8 +24,9 @@ say() { printf '\n==> %s\n' "$*"; }
 
 packages="build-essential cmake pkg-config flex bison libseccomp-dev libyaml-dev libcmocka-dev bubblewrap"
 if [ "$mode" = test ]; then
-	# clang with its runtime for the libFuzzer target, valgrind for leak checks.
-	packages="$packages clang libclang-rt-dev"
+	# clang with its runtime for the libFuzzer target; crun to run exported
+	# OCI profiles for real.
+	packages="$packages clang libclang-rt-dev crun"
 fi
 
 missing=""

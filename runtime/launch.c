@@ -1,0 +1,262 @@
+/* launch.c - find bwrap, check its version, start it. */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int fail(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int rt_fd_high(int fd, char *err, size_t err_size)
+{
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, RT_HIGH_FD);
+	int e = errno;
+	close(fd);
+	if (high < 0)
+		return fail(err, err_size, "cannot move fd %d above %d: %s", fd, RT_HIGH_FD,
+		            strerror(e));
+	return high;
+}
+
+char *rt_find_bwrap(const char *option, char *err, size_t err_size)
+{
+	const char *given = option ? option : getenv("CELL_BWRAP");
+	if (given && *given) {
+		if (access(given, X_OK) == 0)
+			return strdup(given);
+		fail(err, err_size, "bwrap %s (from %s) cannot be executed: %s", given,
+		     option ? "--bwrap" : "$CELL_BWRAP", strerror(errno));
+		return NULL;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *dir = path; dir; dir = strchr(dir, ':') ? strchr(dir, ':') + 1 : NULL) {
+		size_t len = strcspn(dir, ":");
+		if (len == 0 || dir[0] != '/')
+			continue; /* a relative PATH entry is never trusted */
+		char *candidate = malloc(len + sizeof("/bwrap"));
+		if (!candidate)
+			break;
+		snprintf(candidate, len + sizeof("/bwrap"), "%.*s/bwrap", (int)len, dir);
+		if (access(candidate, X_OK) == 0)
+			return candidate;
+		free(candidate);
+	}
+	fail(err, err_size,
+	     "cannot find bwrap (bubblewrap) on PATH; install it (apt install bubblewrap) or "
+	     "name it with --bwrap PATH or CELL_BWRAP");
+	return NULL;
+}
+
+int rt_bwrap_version(const char *bwrap, unsigned version[3], char *err, size_t err_size)
+{
+	int out[2];
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return fail(err, err_size, "pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(out[0]);
+		close(out[1]);
+		return fail(err, err_size, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		dup2(out[1], 1);
+		execl(bwrap, bwrap, "--version", (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	char text[256];
+	size_t len = 0;
+	ssize_t n;
+	while (len < sizeof(text) - 1 &&
+	       ((n = read(out[0], text + len, sizeof(text) - 1 - len)) > 0 ||
+	        (n < 0 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	text[len] = '\0';
+	close(out[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	text[strcspn(text, "\n")] = '\0';
+	if (sscanf(text, "bubblewrap %u.%u.%u", &version[0], &version[1], &version[2]) != 3)
+		return fail(err, err_size,
+		            "`%s --version` did not say `bubblewrap X.Y.Z` (it said '%.60s')",
+		            bwrap, text);
+	return 0;
+}
+
+int rt_resolve_user(const char *spec, uid_t *uid, gid_t *gid, char *err, size_t err_size)
+{
+	const char *name = spec ? spec : "nobody";
+	char *end;
+	errno = 0;
+	unsigned long number = strtoul(name, &end, 10);
+	struct passwd *pw;
+	if (*name && !*end && name[0] != '-' && errno == 0) {
+		if (number >= (unsigned long)(uid_t)-1)
+			return fail(err, err_size, "--user %s is out of range", name);
+		pw = getpwuid((uid_t)number);
+		*uid = (uid_t)number;
+		*gid = pw ? pw->pw_gid : (gid_t)number;
+	} else if ((pw = getpwnam(name))) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	} else {
+		return fail(err, err_size,
+		            "user '%s' does not exist; name an unprivileged user with --user",
+		            name);
+	}
+	if (*uid == 0 || *gid == 0)
+		return fail(err, err_size,
+		            "user '%s' has uid or gid 0: the sandbox must not run as host root",
+		            name);
+	return 0;
+}
+
+/* ---- the child ------------------------------------------------------------ */
+
+static void child_fail(int report_fd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+static void child_fail(int report_fd, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ssize_t ignored = write(report_fd, msg, n < 0 ? 0 : strlen(msg));
+	(void)ignored;
+	_exit(125);
+}
+
+static void drop_privileges(const struct rt_launch *l, int report)
+{
+	if (setgroups(0, NULL) < 0)
+		child_fail(report, "setgroups(0): %s", strerror(errno));
+	if (setresgid(l->gid, l->gid, l->gid) < 0)
+		child_fail(report, "setresgid(%u): %s", (unsigned)l->gid, strerror(errno));
+	if (setresuid(l->uid, l->uid, l->uid) < 0)
+		child_fail(report, "setresuid(%u): %s", (unsigned)l->uid, strerror(errno));
+	/* Belt and braces: a drop that left any way back to root is fatal. */
+	uid_t r, e, s;
+	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0 || getresuid(&r, &e, &s) < 0 ||
+	    r == 0 || e == 0 || s == 0)
+		child_fail(report, "dropping root to uid %u did not hold", (unsigned)l->uid);
+}
+
+static int compare_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Everything above 2 is closed except `keep` (sorted in place). */
+static void close_all_but(int *keep, size_t n, int report)
+{
+	qsort(keep, n, sizeof(int), compare_int);
+	unsigned from = 3;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned to = i < n ? (unsigned)keep[i] : ~0U;
+		if (to > from && close_range(from, to - 1, 0) < 0)
+			child_fail(report, "close_range: %s", strerror(errno));
+		if (i < n)
+			from = (unsigned)keep[i] + 1;
+	}
+}
+
+static void place_fd(int from, int to, int report)
+{
+	if (dup2(from, to) < 0)
+		child_fail(report, "dup2(%d, %d): %s", from, to, strerror(errno));
+}
+
+static void handover_fds(const struct rt_launch *l, int report)
+{
+	int keep[RT_MAX_DATA_FDS + 4];
+	size_t n = 0;
+	if (l->stderr_fd >= 0)
+		place_fd(l->stderr_fd, 2, report);
+	place_fd(l->args_fd, RT_ARGS_FD, report);
+	place_fd(l->filter_fd, RT_FILTER_FD, report);
+	place_fd(l->status_fd, RT_STATUS_FD, report);
+	keep[n++] = RT_ARGS_FD;
+	keep[n++] = RT_FILTER_FD;
+	keep[n++] = RT_STATUS_FD;
+	for (size_t i = 0; i < l->n_data; i++) {
+		place_fd(l->data_fds[i], l->data[i].fd, report);
+		keep[n++] = l->data[i].fd;
+	}
+	keep[n++] = report; /* close-on-exec: gone once bwrap runs */
+	close_all_but(keep, n, report);
+}
+
+static void child(const struct rt_launch *l, int report, pid_t parent)
+{
+	char err[512];
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, l->child_mask, NULL);
+	if (l->cgroup && rt_cgroup_enter(l->cgroup, 0, err, sizeof(err)) < 0)
+		child_fail(report, "%s", err);
+	if (rt_rlimits_apply(l->limits, l->cgroup != NULL, err, sizeof(err)) < 0)
+		child_fail(report, "%s", err);
+	if (l->drop_privileges)
+		drop_privileges(l, report);
+	/* After the uid change, which clears it; bwrap's own --die-with-parent
+	 * covers the sandbox, this covers bwrap. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		child_fail(report, "cellrun went away during start-up");
+	handover_fds(l, report);
+	execv(l->bwrap, l->argv);
+	child_fail(report, "cannot execute %s: %s", l->bwrap, strerror(errno));
+}
+
+pid_t rt_launch(const struct rt_launch *l, char *err, size_t err_size)
+{
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return fail(err, err_size, "pipe: %s", strerror(errno));
+	int report_w = rt_fd_high(report[1], err, err_size);
+	if (report_w < 0) {
+		close(report[0]);
+		return -1;
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0)
+		child(l, report_w, parent);
+	close(report_w);
+	if (pid < 0) {
+		close(report[0]);
+		return fail(err, err_size, "fork: %s", strerror(errno));
+	}
+	char msg[512];
+	ssize_t n;
+	while ((n = read(report[0], msg, sizeof(msg) - 1)) < 0 && errno == EINTR)
+		;
+	close(report[0]);
+	if (n > 0) {
+		msg[n] = '\0';
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return fail(err, err_size, "%s", msg);
+	}
+	return pid;
+}
