@@ -86,35 +86,39 @@ static int check_operands(const struct sock_filter *in, size_t pc, size_t len,
                           struct bpf_sim_problem *problem)
 {
 	if (!opcode_allowed(in->code))
-		return problem_at(problem, pc,
-		                  "instruction %zu: opcode 0x%04x is not allowed in a seccomp filter",
-		                  pc, in->code);
+		return problem_at(
+		    problem, pc,
+		    "instruction %zu: opcode 0x%04x is not allowed in a seccomp filter", pc,
+		    in->code);
 	switch (in->code) {
 	case BPF_LD | BPF_W | BPF_ABS:
 		if (in->k >= sizeof(struct seccomp_data) || (in->k & 3))
-			return problem_at(problem, pc,
-			                  "instruction %zu: load at offset %u is outside seccomp_data "
-			                  "or not a whole 32-bit word (offsets 0..%zu, multiples of 4)",
-			                  pc, in->k, sizeof(struct seccomp_data) - 4);
+			return problem_at(
+			    problem, pc,
+			    "instruction %zu: load at offset %u is outside seccomp_data "
+			    "or not a whole 32-bit word (offsets 0..%zu, multiples of 4)",
+			    pc, in->k, sizeof(struct seccomp_data) - 4);
 		break;
 	case BPF_ALU | BPF_DIV | BPF_K:
 		if (in->k == 0)
-			return problem_at(problem, pc, "instruction %zu: division by constant 0", pc);
+			return problem_at(problem, pc, "instruction %zu: division by constant 0",
+			                  pc);
 		break;
 	case BPF_ALU | BPF_LSH | BPF_K:
 	case BPF_ALU | BPF_RSH | BPF_K:
 		if (in->k >= 32)
-			return problem_at(problem, pc, "instruction %zu: shift by %u (at most 31)", pc,
-			                  in->k);
+			return problem_at(problem, pc, "instruction %zu: shift by %u (at most 31)",
+			                  pc, in->k);
 		break;
 	case BPF_LD | BPF_MEM:
 	case BPF_LDX | BPF_MEM:
 	case BPF_ST:
 	case BPF_STX:
 		if (in->k >= SCRATCH_WORDS)
-			return problem_at(problem, pc,
-			                  "instruction %zu: scratch word M[%u] does not exist (M[0..%d])",
-			                  pc, in->k, SCRATCH_WORDS - 1);
+			return problem_at(
+			    problem, pc,
+			    "instruction %zu: scratch word M[%u] does not exist (M[0..%d])", pc,
+			    in->k, SCRATCH_WORDS - 1);
 		break;
 	case BPF_JMP | BPF_JA:
 		if (in->k >= len - pc - 1)
@@ -124,11 +128,13 @@ static int check_operands(const struct sock_filter *in, size_t pc, size_t len,
 			                  pc, (unsigned long long)pc + 1 + in->k, len);
 		break;
 	default:
-		if (is_conditional_jump(in->code) && (pc + 1 + in->jt >= len || pc + 1 + in->jf >= len))
-			return problem_at(problem, pc,
-			                  "instruction %zu: jump target %zu is past the end (the program "
-			                  "has %zu instructions)",
-			                  pc, pc + 1 + (in->jt > in->jf ? in->jt : in->jf), len);
+		if (is_conditional_jump(in->code) &&
+		    (pc + 1 + in->jt >= len || pc + 1 + in->jf >= len))
+			return problem_at(
+			    problem, pc,
+			    "instruction %zu: jump target %zu is past the end (the program "
+			    "has %zu instructions)",
+			    pc, pc + 1 + (in->jt > in->jf ? in->jt : in->jf), len);
 		break;
 	}
 	return 0;
@@ -156,9 +162,10 @@ static int check_scratch(const struct sock_filter *insns, size_t len,
 		case BPF_LD | BPF_MEM:
 		case BPF_LDX | BPF_MEM:
 			if (!(written & (1u << in->k)))
-				return problem_at(problem, pc,
-				                  "instruction %zu: M[%u] is read before it is written", pc,
-				                  in->k);
+				return problem_at(
+				    problem, pc,
+				    "instruction %zu: M[%u] is read before it is written", pc,
+				    in->k);
 			break;
 		case BPF_JMP | BPF_JA:
 			masks[pc + 1 + in->k] &= written;
@@ -186,17 +193,18 @@ int bpf_sim_validate(const struct sock_filter *insns, size_t len, struct bpf_sim
 		return problem_at(problem, 0, "the program is empty");
 	if (len > BPF_SIM_MAX_INSNS)
 		return problem_at(problem, len,
-		                  "the program has %zu instructions; the kernel takes at most %d", len,
-		                  BPF_SIM_MAX_INSNS);
+		                  "the program has %zu instructions; the kernel takes at most %d",
+		                  len, BPF_SIM_MAX_INSNS);
 	for (size_t pc = 0; pc < len; pc++)
 		if (check_operands(&insns[pc], pc, len, problem) < 0)
 			return -1;
 	uint16_t last = insns[len - 1].code;
 	if (last != (BPF_RET | BPF_K) && last != (BPF_RET | BPF_A))
-		return problem_at(problem, len - 1,
-		                  "instruction %zu: the last instruction is not a RET, so a path can "
-		                  "run off the end",
-		                  len - 1);
+		return problem_at(
+		    problem, len - 1,
+		    "instruction %zu: the last instruction is not a RET, so a path can "
+		    "run off the end",
+		    len - 1);
 	return check_scratch(insns, len, problem);
 }
 
@@ -308,9 +316,10 @@ int bpf_sim_run(const struct sock_filter *insns, size_t len, const struct seccom
 			if (BPF_OP(code) == BPF_JA)
 				pc += in->k;
 			else
-				pc += jump_taken(BPF_OP(code), a, BPF_SRC(code) == BPF_X ? x : in->k)
-				          ? in->jt
-				          : in->jf;
+				pc +=
+				    jump_taken(BPF_OP(code), a, BPF_SRC(code) == BPF_X ? x : in->k)
+				        ? in->jt
+				        : in->jf;
 			break;
 		case BPF_RET:
 			finish(out, BPF_RVAL(code) == BPF_A ? a : in->k, executed);

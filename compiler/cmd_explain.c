@@ -84,8 +84,7 @@ static int parse_arg(char *arg, uint64_t *out, char *err, size_t err_size)
 	return 0;
 }
 
-int explain_parse_call(const char *text, char **name, uint64_t args[6], char *err,
-                       size_t err_size)
+int explain_parse_call(const char *text, char **name, uint64_t args[6], char *err, size_t err_size)
 {
 	memset(args, 0, 6 * sizeof(args[0]));
 	*name = NULL;
@@ -95,7 +94,8 @@ int explain_parse_call(const char *text, char **name, uint64_t args[6], char *er
 	if (open) {
 		char *close = strrchr(open, ')');
 		if (!close || trim(close + 1)[0] != '\0') {
-			snprintf(err, err_size, "'%s': expected NAME(ARG, ...) with a closing ')'", text);
+			snprintf(err, err_size, "'%s': expected NAME(ARG, ...) with a closing ')'",
+			         text);
 			free(copy);
 			return -1;
 		}
@@ -106,7 +106,8 @@ int explain_parse_call(const char *text, char **name, uint64_t args[6], char *er
 		for (char *a = inner[0] ? strtok_r(inner, ",", &save) : NULL; a && rc == 0;
 		     a = strtok_r(NULL, ",", &save), n++) {
 			if (n == 6) {
-				snprintf(err, err_size, "'%s': a syscall has at most 6 arguments", text);
+				snprintf(err, err_size, "'%s': a syscall has at most 6 arguments",
+				         text);
 				rc = -1;
 			} else {
 				rc = parse_arg(a, &args[n], err, err_size);
@@ -145,7 +146,8 @@ static void explain_call(const struct ir_policy *p, const struct buf *bpf, const
 			continue;
 		}
 		printf("%s\n", bpf_sim_describe(v.sim.ret, action, sizeof(action)));
-		printf("  decided by:   %s", expect_describe_decider(p, v.rule, decider, sizeof(decider)));
+		printf("  decided by:   %s",
+		       expect_describe_decider(p, v.rule, decider, sizeof(decider)));
 		if (v.rule && v.rule->group)
 			printf(" (via @%s)", v.rule->group);
 		if (v.rule && v.rule->policy && p->n_lineage > 1)
@@ -162,9 +164,11 @@ static void explain_call(const struct ir_policy *p, const struct buf *bpf, const
 static void summarise_fs(const struct ir_policy *p)
 {
 	static const char *const kinds[] = {
-	    [IR_FS_BIND_RO] = "read-only", [IR_FS_BIND_RW] = "writable", [IR_FS_DEV] = "devices",
-	    [IR_FS_PROC] = "procfs",       [IR_FS_TMPFS] = "tmpfs",      [IR_FS_SYMLINK] = "symlink",
-	    [IR_FS_DIR] = "directory",     [IR_FS_FILE] = "file",        [IR_FS_MASK] = "hidden",
+	    [IR_FS_BIND_RO] = "read-only", [IR_FS_BIND_RW] = "writable",
+	    [IR_FS_DEV] = "devices",       [IR_FS_PROC] = "procfs",
+	    [IR_FS_TMPFS] = "tmpfs",       [IR_FS_SYMLINK] = "symlink",
+	    [IR_FS_DIR] = "directory",     [IR_FS_FILE] = "file",
+	    [IR_FS_MASK] = "hidden",
 	};
 	printf("filesystem (in mount order; anything else is hidden):\n");
 	if (p->fs.n_ops == 0)
@@ -210,10 +214,12 @@ static void summarise_rules(const struct ir_policy *p)
 		       p->syscalls.rules[j].loc.col == r->loc.col &&
 		       ir_action_equal(p->syscalls.rules[j].action, r->action))
 			j++;
-		const char *verdict = r->action.kind == IR_ACTION_ALLOW || r->action.kind == IR_ACTION_LOG
-		                          ? "allowed"
-		                          : "denied ";
-		printf("  %s %-12s ", verdict, ir_action_describe(r->action, action, sizeof(action)));
+		const char *verdict =
+		    r->action.kind == IR_ACTION_ALLOW || r->action.kind == IR_ACTION_LOG
+		        ? "allowed"
+		        : "denied ";
+		printf("  %s %-12s ", verdict,
+		       ir_action_describe(r->action, action, sizeof(action)));
 		if (r->group)
 			printf("@%s (%zu syscalls)", r->group, j - i);
 		else if (j - i > 1)
@@ -337,12 +343,9 @@ static int parse_args(int argc, char **argv, struct explain_args *a)
 {
 	enum { OPT_BPF = 256 };
 	static const struct option options[] = {
-	    {"policy", required_argument, NULL, 'p'},
-	    {"define", required_argument, NULL, 'D'},
-	    {"include", required_argument, NULL, 'I'},
-	    {"bpf", no_argument, NULL, OPT_BPF},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"policy", required_argument, NULL, 'p'},  {"define", required_argument, NULL, 'D'},
+	    {"include", required_argument, NULL, 'I'}, {"bpf", no_argument, NULL, OPT_BPF},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;

@@ -27,8 +27,7 @@
 /* Parses a CALL argument of the command line: "openat", "ioctl(0, TIOCSTI)",
  * "clone(CLONE_NEWUSER|SIGCHLD)". Returns 0 with the name (allocated) and up
  * to 6 arguments (the rest 0), or -1 with a message in `err`. */
-int explain_parse_call(const char *text, char **name, uint64_t args[6], char *err,
-                       size_t err_size);
+int explain_parse_call(const char *text, char **name, uint64_t args[6], char *err, size_t err_size);
 
 /* argv[0] is "explain". Returns the exit status. */
 int cmd_explain(int argc, char **argv);

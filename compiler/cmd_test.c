@@ -101,7 +101,8 @@ int expect_call_verdict(const struct ir_policy *p, const struct sock_filter *ins
 	if (out->nr < 0) {
 		if (why)
 			snprintf(why, why_size, "'%s' does not exist on %s", syscall,
-			         names_arch_name(arch) ? names_arch_name(arch) : "this architecture");
+			         names_arch_name(arch) ? names_arch_name(arch)
+			                               : "this architecture");
 		return -1;
 	}
 	/* A 32-bit ABI hands the filter zero-extended 32-bit registers. */
@@ -113,7 +114,8 @@ int expect_call_verdict(const struct ir_policy *p, const struct sock_filter *ins
 	struct bpf_sim_problem problem;
 	if (bpf_sim_run(insns, len, &sd, &out->sim, &problem) < 0) {
 		if (why)
-			snprintf(why, why_size, "the emitted program is invalid: %s", problem.message);
+			snprintf(why, why_size, "the emitted program is invalid: %s",
+			         problem.message);
 		return -1;
 	}
 	out->cacheable = bpf_sim_cacheable(insns, len, out->nr, arch);
@@ -154,8 +156,8 @@ static bool check_syscall(struct diag_ctx *d, const struct ir_policy *p, const s
 		ok = false;
 	}
 	if (!checked && ok) {
-		diag_error(d, t->loc, "%s: nothing to test on the architectures of policy '%s'", why,
-		           p->name);
+		diag_error(d, t->loc, "%s: nothing to test on the architectures of policy '%s'",
+		           why, p->name);
 		return false;
 	}
 	return ok;
@@ -243,8 +245,9 @@ static bool check_fs(struct diag_ctx *d, const struct ir_policy *p, const struct
 		return true;
 	const char *state = !v.visible ? "hidden" : v.writable ? "writable" : "read-only";
 	if (v.op && v.op->loc.line > 0)
-		diag_error(d, t->loc, "expected %s to be %s, but it is %s (decided by the mount at %s:%d)",
-		           t->path, ir_fs_fact_name(t->fact), state, v.op->loc.file, v.op->loc.line);
+		diag_error(
+		    d, t->loc, "expected %s to be %s, but it is %s (decided by the mount at %s:%d)",
+		    t->path, ir_fs_fact_name(t->fact), state, v.op->loc.file, v.op->loc.line);
 	else
 		diag_error(d, t->loc, "expected %s to be %s, but it is %s (no mount covers it)",
 		           t->path, ir_fs_fact_name(t->fact), state);
@@ -324,8 +327,8 @@ static bool check_limit(struct diag_ctx *d, const struct ir_policy *p, const str
 	expect_format_limit(t->limit, &t->expected, want, sizeof(want));
 	expect_format_limit(t->limit, actual, got, sizeof(got));
 	if (actual->set && actual->loc.line > 0)
-		diag_error(d, t->loc, "expected %s %s, got %s (set at %s:%d)", ir_limit_name(t->limit),
-		           want, got, actual->loc.file, actual->loc.line);
+		diag_error(d, t->loc, "expected %s %s, got %s (set at %s:%d)",
+		           ir_limit_name(t->limit), want, got, actual->loc.file, actual->loc.line);
 	else
 		diag_error(d, t->loc, "expected %s %s, got %s", ir_limit_name(t->limit), want, got);
 	return false;

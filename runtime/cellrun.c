@@ -334,8 +334,13 @@ static int run_sandbox(struct run *r, bool drop, uid_t uid, gid_t gid)
 		if ((data_fds[n_data] = seal(r, "cell-data", d->data, d->len)) < 0)
 			break;
 	}
+	/* bwrap reports a command it cannot exec only as text on stderr, so
+	 * stderr is relayed through a pipe to tell 126/127 from other failures.
+	 * A terminal is worth more than that distinction: when stderr is one, the
+	 * sandbox gets it as it is and bwrap's own message is what the user sees. */
+	bool relay_stderr = !isatty(STDERR_FILENO);
 	if (args_fd < 0 || bpf_fd < 0 || n_data < r->bundle.n_data || high_pipe(status) < 0 ||
-	    high_pipe(errpipe) < 0)
+	    (relay_stderr && high_pipe(errpipe) < 0))
 		goto out;
 
 	sigset_t watched, old;
@@ -377,7 +382,8 @@ static int run_sandbox(struct run *r, bool drop, uid_t uid, gid_t gid)
 	                      .child_mask = &old};
 	pid_t pid = rt_launch(&l, err, sizeof(err));
 	close(status[1]);
-	close(errpipe[1]);
+	if (errpipe[1] >= 0)
+		close(errpipe[1]);
 	status[1] = errpipe[1] = -1;
 	if (pid < 0) {
 		refuse("cannot start bwrap: %s", err);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int fail(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -66,7 +67,94 @@ char *rt_find_bwrap(const char *option, char *err, size_t err_size)
 	return NULL;
 }
 
+/*
+ * Asking bwrap its version costs a fork and an exec per run, as much as the
+ * rest of cellrun's start-up. The answer is remembered in a small file keyed
+ * by the binary's identity (device, inode, size, mtime, ctime): a replaced or
+ * touched bwrap is asked again. The file is only a convenience for the error
+ * message "bwrap X is too old": a wrong entry cannot weaken a sandbox, since
+ * bwrap itself refuses options it does not know. It lives in /run/cellrun
+ * for root and in $XDG_RUNTIME_DIR otherwise (no cache without either).
+ */
+static char *version_cache_path(void)
+{
+	if (geteuid() == 0) {
+		if (mkdir("/run/cellrun", 0755) < 0 && errno != EEXIST)
+			return NULL;
+		return strdup("/run/cellrun/bwrap-version");
+	}
+	const char *dir = getenv("XDG_RUNTIME_DIR");
+	if (!dir || dir[0] != '/')
+		return NULL;
+	size_t n = strlen(dir) + sizeof("/cellrun-bwrap-version");
+	char *path = malloc(n);
+	if (path)
+		snprintf(path, n, "%s/cellrun-bwrap-version", dir);
+	return path;
+}
+
+static void version_cache_key(const struct stat *st, char *key, size_t size)
+{
+	snprintf(key, size, "%llu %llu %lld %lld.%09ld %lld.%09ld ",
+		 (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		 (long long)st->st_size, (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+		 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+static bool version_cache_read(const char *path, const char *key, unsigned version[3])
+{
+	char line[512], want[300];
+	FILE *f = path ? fopen(path, "re") : NULL;
+	if (!f)
+		return false;
+	bool ok = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	snprintf(want, sizeof(want), "%s%%u.%%u.%%u", key);
+	return ok && strncmp(line, key, strlen(key)) == 0 &&
+	       sscanf(line, want, &version[0], &version[1], &version[2]) == 3;
+}
+
+static void version_cache_write(const char *path, const char *key, const unsigned version[3])
+{
+	if (!path)
+		return;
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	if (!tmp)
+		return;
+	snprintf(tmp, n, "%s.%d", path, (int)getpid());
+	FILE *f = fopen(tmp, "wxe");
+	if (f) {
+		fprintf(f, "%s%u.%u.%u\n", key, version[0], version[1], version[2]);
+		if (fclose(f) != 0 || rename(tmp, path) != 0)
+			unlink(tmp);
+	}
+	free(tmp);
+}
+
+static int ask_bwrap_version(const char *bwrap, unsigned version[3], char *err, size_t err_size);
+
 int rt_bwrap_version(const char *bwrap, unsigned version[3], char *err, size_t err_size)
+{
+	struct stat st;
+	char key[256];
+	char *cache = NULL;
+	if (stat(bwrap, &st) == 0) {
+		version_cache_key(&st, key, sizeof(key));
+		cache = version_cache_path();
+		if (version_cache_read(cache, key, version)) {
+			free(cache);
+			return 0;
+		}
+	}
+	int rc = ask_bwrap_version(bwrap, version, err, err_size);
+	if (rc == 0 && cache)
+		version_cache_write(cache, key, version);
+	free(cache);
+	return rc;
+}
+
+static int ask_bwrap_version(const char *bwrap, unsigned version[3], char *err, size_t err_size)
 {
 	int out[2];
 	if (pipe2(out, O_CLOEXEC) < 0)
@@ -215,7 +303,7 @@ static void child(const struct rt_launch *l, int report, pid_t parent)
 	sigprocmask(SIG_SETMASK, l->child_mask, NULL);
 	if (l->cgroup && rt_cgroup_enter(l->cgroup, 0, err, sizeof(err)) < 0)
 		child_fail(report, "%s", err);
-	if (rt_rlimits_apply(l->limits, l->cgroup != NULL, err, sizeof(err)) < 0)
+	if (rt_rlimits_apply(l->limits, rt_cgroup_holds_memory(l->cgroup), err, sizeof(err)) < 0)
 		child_fail(report, "%s", err);
 	if (l->drop_privileges)
 		drop_privileges(l, report);

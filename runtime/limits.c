@@ -1271,6 +1271,11 @@ int rt_cgroup_signal(struct rt_cgroup *cg, int sig)
 	return signal_by_procs(cg, sig);
 }
 
+bool rt_cgroup_holds_memory(const struct rt_cgroup *cg)
+{
+	return cg && dir_for(cg, CTL_MEMORY) != NULL;
+}
+
 bool rt_cgroup_oom_killed(struct rt_cgroup *cg)
 {
 	const struct cg_dir *d = dir_for(cg, CTL_MEMORY);

@@ -59,6 +59,9 @@ int rt_cgroup_create(const struct rt_limits *l, const char *root, const char *se
 		     const char *name_hint, struct rt_cgroup **out, FILE *log, char *err,
 		     size_t err_size);
 enum rt_cgroup_version rt_cgroup_version(const struct rt_cgroup *cg);
+/* Whether the cgroup(s) hold the memory limit (false for NULL): when not,
+ * a best-effort memory limit falls back to RLIMIT_AS. */
+bool rt_cgroup_holds_memory(const struct rt_cgroup *cg);
 /* Moves process `pid` (0: the caller) into the cgroup(s). */
 int rt_cgroup_enter(struct rt_cgroup *cg, pid_t pid, char *err, size_t err_size);
 /* Sends `sig` to every process in the cgroup(s) (cgroup.kill for SIGKILL on v2). */

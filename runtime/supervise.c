@@ -185,6 +185,8 @@ static void on_signal(struct state *s)
 
 static void on_timer(struct state *s, uint64_t now)
 {
+	if (s->reaped)
+		return; /* the run is over; only the pipes are being drained */
 	if (!s->timed_out && s->w->time_limit_ms && now >= s->start_ms + s->w->time_limit_ms) {
 		s->timed_out = true;
 		s->kill_at_ms = now + GRACE_MS;
@@ -200,9 +202,9 @@ static void on_timer(struct state *s, uint64_t now)
 static int poll_timeout(const struct state *s, uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
-	if (!s->timed_out && s->w->time_limit_ms)
+	if (!s->reaped && !s->timed_out && s->w->time_limit_ms)
 		next = s->start_ms + s->w->time_limit_ms;
-	if (s->timed_out && s->kill_at_ms)
+	if (!s->reaped && s->timed_out && s->kill_at_ms)
 		next = s->kill_at_ms;
 	if (s->reaped && s->drain_until_ms < next)
 		next = s->drain_until_ms;

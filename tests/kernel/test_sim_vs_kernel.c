@@ -132,23 +132,24 @@ static void compare(const struct buf *bpf, const struct call *calls, size_t n, s
 		switch (sim.action) {
 		case SECCOMP_RET_KILL_PROCESS:
 			if (kernel != KILLED)
-				fail_msg("%s: simulator says %s, kernel returned %ld", c->what, text,
-				         kernel);
+				fail_msg("%s: simulator says %s, kernel returned %ld", c->what,
+				         text, kernel);
 			counts[0]++;
 			break;
 		case SECCOMP_RET_ERRNO:
 			if (kernel != -(long)sim.data)
-				fail_msg("%s: simulator says %s, kernel returned %ld", c->what, text,
-				         kernel);
+				fail_msg("%s: simulator says %s, kernel returned %ld", c->what,
+				         text, kernel);
 			counts[1]++;
 			break;
 		case SECCOMP_RET_ALLOW: {
 			long natural = run_in_child(NULL, c);
 			if (kernel == KILLED || (natural < 0 && kernel != natural) ||
 			    (natural >= 0 && kernel < 0))
-				fail_msg("%s: simulator says allow, kernel returned %ld (unfiltered: "
-				         "%ld)",
-				         c->what, kernel, natural);
+				fail_msg(
+				    "%s: simulator says allow, kernel returned %ld (unfiltered: "
+				    "%ld)",
+				    c->what, kernel, natural);
 			counts[2]++;
 			break;
 		}
@@ -158,7 +159,10 @@ static void compare(const struct buf *bpf, const struct call *calls, size_t n, s
 	}
 }
 
-#define CALL(nr, ...) {nr, {__VA_ARGS__}, #nr "(" #__VA_ARGS__ ")"}
+#define CALL(nr, ...)                                                                              \
+	{                                                                                          \
+		nr, {__VA_ARGS__}, #nr "(" #__VA_ARGS__ ")"                                        \
+	}
 
 static const struct call table[] = {
     CALL(SYS_getpid, 0),
@@ -217,22 +221,22 @@ static void test_stock_policy(void **state)
 static void test_conditions_and_actions(void **state)
 {
 	(void)state;
-	struct buf bpf = compile_policy(
-	    "policy t {\n"
-	    "  net host\n"
-	    "  syscalls {\n"
-	    "    default errno ENOSYS\n"
-	    "    allow write, exit_group, exit, getpid, getuid, close, read\n"
-	    "    kill ptrace\n"
-	    "    deny socket(domain, type) errno EACCES if domain == AF_INET && "
-	    "type & SOCK_DGRAM == SOCK_DGRAM\n"
-	    "    allow socket(domain) if domain in (AF_INET, AF_UNIX)\n"
-	    "    deny ioctl(cmd) errno EPERM if cmd == TIOCSTI\n"
-	    "    allow ioctl(fd) if fd > 2\n"
-	    "    deny personality(persona) errno EINVAL if persona != 0xffffffff\n"
-	    "    allow personality\n"
-	    "  }\n"
-	    "}\n");
+	struct buf bpf =
+	    compile_policy("policy t {\n"
+	                   "  net host\n"
+	                   "  syscalls {\n"
+	                   "    default errno ENOSYS\n"
+	                   "    allow write, exit_group, exit, getpid, getuid, close, read\n"
+	                   "    kill ptrace\n"
+	                   "    deny socket(domain, type) errno EACCES if domain == AF_INET && "
+	                   "type & SOCK_DGRAM == SOCK_DGRAM\n"
+	                   "    allow socket(domain) if domain in (AF_INET, AF_UNIX)\n"
+	                   "    deny ioctl(cmd) errno EPERM if cmd == TIOCSTI\n"
+	                   "    allow ioctl(fd) if fd > 2\n"
+	                   "    deny personality(persona) errno EINVAL if persona != 0xffffffff\n"
+	                   "    allow personality\n"
+	                   "  }\n"
+	                   "}\n");
 	static const struct call calls[] = {
 	    CALL(SYS_getpid, 0),
 	    CALL(SYS_read, -1, 0, 0),

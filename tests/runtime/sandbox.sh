@@ -91,7 +91,7 @@ suite() { # suite MODE
 		i=$((i + 1))
 	done
 	# $crpid is timeout(1) (or setpriv): signal the cellrun under it.
-	target=$(pgrep -n -x cellrun)
+	target=$(cellrun_under "$crpid")
 	kill -TERM "$target"
 	wait "$crpid"
 	check "$m: TERM forwarded, the trap's exit status" 7 $?
@@ -106,12 +106,13 @@ suite user
 uid_of() { stat -c %u "$1"; }
 check "root: created files belong to nobody" 65534 "$(uid_of "$work/w-root/out")"
 cr root rt-base -- /bin/sh -c 'exec sleep 7.77' &
+sleeper=$!
 sleep 1
 sp=$(pgrep -n -f 'sleep 7.77')
 check "root: sandbox process is uid 65534 on the host" "65534 65534" \
 	"$(awk '/^Uid:/ {print $2, $3}' /proc/"$sp"/status 2>/dev/null)"
 check "root: host view of its uid_map" "65534" "$(awk '{print $2}' /proc/"$sp"/uid_map 2>/dev/null)"
-kill -TERM "$(pgrep -n -x cellrun)" 2>/dev/null
+kill -TERM "$(cellrun_under "$sleeper")" 2>/dev/null
 wait
 check "root: uid_map inside maps one uid, never host root" "1" \
 	"$(cr root rt-base -- /bin/cat /proc/self/uid_map | wc -l)"

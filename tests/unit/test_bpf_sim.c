@@ -22,8 +22,8 @@
 #include "names.h"
 #include "resolve.h"
 
-#define X86_64 0xc000003eu /* AUDIT_ARCH_X86_64 */
-#define ALLOW SECCOMP_RET_ALLOW
+#define X86_64   0xc000003eu /* AUDIT_ARCH_X86_64 */
+#define ALLOW    SECCOMP_RET_ALLOW
 #define ERRNO(e) (SECCOMP_RET_ERRNO | (e))
 
 static const struct sock_filter allow_read_only[] = {

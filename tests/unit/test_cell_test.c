@@ -75,15 +75,15 @@ static void test_parses_into_ir(void **state)
 	(void)state;
 	struct run r;
 	run(&r, PRELUDE "  limits { memory 512M }\n"
-	               "  test {\n"
-	               "    expect ioctl(0, TIOCSTI | 0x100000000) -> errno EPERM\n"
-	               "    expect clone3 -> errno ENOSYS on x86_64\n"
-	               "    expect kill -> allow\n"
-	               "    expect fs /usr readonly\n"
-	               "    expect limit memory 512M\n"
-	               "    expect limit cpu none\n"
-	               "  }\n"
-	               "}\n");
+	                "  test {\n"
+	                "    expect ioctl(0, TIOCSTI | 0x100000000) -> errno EPERM\n"
+	                "    expect clone3 -> errno ENOSYS on x86_64\n"
+	                "    expect kill -> allow\n"
+	                "    expect fs /usr readonly\n"
+	                "    expect limit memory 512M\n"
+	                "    expect limit cpu none\n"
+	                "  }\n"
+	                "}\n");
 	assert_int_equal(r.rc, 0);
 	const struct ir_policy *p = r.res.policies[0];
 	assert_int_equal(p->n_tests, 6);
@@ -112,14 +112,14 @@ static void test_names_are_checked(void **state)
 	(void)state;
 	struct run r;
 	run(&r, PRELUDE "  test {\n"
-	               "    expect opnat -> allow\n"
-	               "    expect ioctl(0, TIOCSTJ) -> deny\n"
-	               "    expect clone3 -> errno ENOSIS\n"
-	               "    expect getpid -> allow on aarch46\n"
-	               "    expect fs /home hiden\n"
-	               "    expect limit memory lots\n"
-	               "  }\n"
-	               "}\n");
+	                "    expect opnat -> allow\n"
+	                "    expect ioctl(0, TIOCSTJ) -> deny\n"
+	                "    expect clone3 -> errno ENOSIS\n"
+	                "    expect getpid -> allow on aarch46\n"
+	                "    expect fs /home hiden\n"
+	                "    expect limit memory lots\n"
+	                "  }\n"
+	                "}\n");
 	assert_int_equal(r.rc, -1);
 	assert_log(&r, "t.cell:5:12: error: unknown syscall 'opnat'; did you mean 'openat'?");
 	assert_log(&r, "unknown constant 'TIOCSTJ'; did you mean 'TIOCSTI'?");
@@ -136,12 +136,12 @@ static void test_syntax_errors(void **state)
 	(void)state;
 	struct run r;
 	run(&r, PRELUDE "  test {\n"
-	               "    expect openat allow\n"
-	               "    expect limits memory 1M\n"
-	               "    expect lmit memory 1M\n"
-	               "    expect fs /x\n"
-	               "  }\n"
-	               "}\n");
+	                "    expect openat allow\n"
+	                "    expect limits memory 1M\n"
+	                "    expect lmit memory 1M\n"
+	                "    expect fs /x\n"
+	                "  }\n"
+	                "}\n");
 	assert_int_equal(r.rc, -1);
 	assert_log(&r, "t.cell:5:19: error: unexpected 'allow'");
 	assert_log(&r, "t.cell:6:12: error: unexpected 'limits'");
@@ -160,17 +160,17 @@ static void test_failures_name_the_deciding_rule(void **state)
 	(void)state;
 	struct run r;
 	run(&r, PRELUDE "  net none\n"
-	               "  limits { memory 256M }\n"
-	               "  test {\n"
-	               "    expect openat -> errno EPERM\n"
-	               "    expect socket(AF_INET) -> allow\n"
-	               "    expect mmap2 -> allow\n"
-	               "    expect fs /home writable\n"
-	               "    expect fs /usr writable\n"
-	               "    expect limit memory 512M\n"
-	               "    expect getpid -> allow\n"
-	               "  }\n"
-	               "}\n");
+	                "  limits { memory 256M }\n"
+	                "  test {\n"
+	                "    expect openat -> errno EPERM\n"
+	                "    expect socket(AF_INET) -> allow\n"
+	                "    expect mmap2 -> allow\n"
+	                "    expect fs /home writable\n"
+	                "    expect fs /usr writable\n"
+	                "    expect limit memory 512M\n"
+	                "    expect getpid -> allow\n"
+	                "  }\n"
+	                "}\n");
 	assert_int_equal(r.rc, 0);
 	assert_int_equal(r.counts.passed, 1);
 	assert_int_equal(r.counts.failed, 6);
@@ -180,7 +180,8 @@ static void test_failures_name_the_deciding_rule(void **state)
 	               "the 'net none' setting at " CELL_SOURCE_DIR "/tests/unit/t.cell:4)");
 	assert_log(&r, "'mmap2' does not exist on x86_64");
 	assert_log(&r, "expected /home to be writable, but it is hidden (no mount covers it)");
-	assert_log(&r, "expected /usr to be writable, but it is read-only (decided by the mount at");
+	assert_log(&r,
+	           "expected /usr to be writable, but it is read-only (decided by the mount at");
 	assert_log(&r, "expected memory 512M, got 256M (set at");
 	run_free(&r);
 }
@@ -239,7 +240,8 @@ static void test_explain_parses_calls(void **state)
 	free(name);
 	assert_int_equal(explain_parse_call("opnat", &name, args, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "did you mean 'openat'?"));
-	assert_int_equal(explain_parse_call("ioctl(0, TIOCSTJ)", &name, args, err, sizeof(err)), -1);
+	assert_int_equal(explain_parse_call("ioctl(0, TIOCSTJ)", &name, args, err, sizeof(err)),
+	                 -1);
 	assert_non_null(strstr(err, "did you mean 'TIOCSTI'?"));
 	assert_int_equal(explain_parse_call("ioctl(0", &name, args, err, sizeof(err)), -1);
 	assert_null(name);

@@ -231,7 +231,7 @@ static void test_fs_statements(void **state)
 {
 	(void)state;
 	assert_twins("policy p { fs {\n"
-	             "  ro /usr\n  ro? /etc/x at /etc/y\n  rw ${W} at /work\n  rw? /var/a\n"
+	             "  ro /usr\n  ro? /etc/x at /etc/y\n  rw \"${W}\" at /work\n  rw? /var/a\n"
 	             "  dev /dev\n  proc /proc\n  tmpfs /tmp size 64M mode 01777\n"
 	             "  link /bin -> usr/bin\n  dir /d mode 0755\n"
 	             "  file /etc/hostname \"box\\n\" mode 0644\n  mask /home\n  mask? /root\n"
@@ -239,6 +239,7 @@ static void test_fs_statements(void **state)
 	             "policies:\n  p:\n    fs:\n"
 	             "      - ro: /usr\n"
 	             "      - ro?: /etc/x\n        at: /etc/y\n"
+	             /* Quoted in YAML, so a quoted string of the language. */
 	             "      - {rw: '${W}', at: /work}\n"
 	             "      - {rw: /var/a, optional: true}\n"
 	             "      - dev: /dev\n      - proc: /proc\n"
@@ -412,7 +413,7 @@ static void test_anchors_and_aliases(void **state)
 	             "  b:\n    fs: *common\n"
 	             "    syscalls: {rules: [{deny: *io}]}\n");
 	/* Anchors on keys and scalars; a redefined anchor takes the new node. */
-	assert_twins("policy p { net host } policy q { net none }",
+	assert_twins("policy p { net host } policy q { net none } policy x { }",
 	             "policies:\n  p: {net: &m host}\n  q: {net: &m none}\n"
 	             "  ? &n x\n  : ~\n"
 	             "# q's anchor replaced p's\n");
@@ -425,10 +426,13 @@ static void test_locations(void **state)
 	/* Columns are bytes from 1, even after multi-byte characters. */
 	parse_yaml(&p, "# \xc3\xa9\xc3\xa9\npolicies:\n  p:\n    syscalls:\n      rules:\n"
 	               "        - {deny: ioctl, if: 'cmd == 1 &&'}\n");
-	assert_message(&p, "test.yaml:6:37: error: unexpected end of the condition");
+	assert_message(&p, "test.yaml:6:41: error: unexpected end of the condition");
 	parsed_free(&p);
 	parse_yaml(&p, "policies:\n  p:\n    net: nope\n");
 	assert_message(&p, "test.yaml:3:10: error: unknown net mode 'nope'");
+	parsed_free(&p);
+	parse_yaml(&p, "policies: {p: {param: ['\xc3\xa9\xc3\xa9', 'x y']}}");
+	assert_message(&p, "test.yaml:1:32: error: a param 'x y' is not a name");
 	parsed_free(&p);
 	/* A position inside a quoted condition counts the quote. */
 	parse_yaml(&p, "policies: {p: {syscalls: {rules: [{deny: ioctl, if: \"a == 1 == 2\"}]}}}");
@@ -507,7 +511,7 @@ static void test_error_messages(void **state)
 	     "'fs' is a reserved word and cannot be a name"},
 	    {"policies: {size: {}}", "'size' is a reserved word and cannot be a name"},
 	    {"policies: {p: {bases: [a b]}}", "is not a name"},
-	    {"groups: {g: [read, !kill]}", "YAML tags are not used in policies ('!kill')"},
+	    {"groups:\n  g:\n    - read\n    - !kill\n", "4:7: error: YAML tags are not used in policies ('!kill')"},
 	    {"policies: {p: {net: *nothing}}", "alias '*nothing' names no anchor"},
 	    {"a: &x [1, *x]", "alias '*x' is inside the node it names"},
 	    {"policies: {p: {net: none}", "YAML syntax error"},
@@ -635,15 +639,22 @@ static void test_many_duplicate_keys_stay_fast(void **state)
 	struct buf doc;
 	buf_init(&doc);
 	buf_puts(&doc, "const:\n");
-	for (int i = 0; i < 200000; i++)
-		buf_printf(&doc, "  K%d: %d\n", i % 100000, i);
+	for (int i = 0; i < 400000; i++)
+		buf_printf(&doc, "  K%d: %d\n", i % 200000, i);
+	/* Counted, not printed: the cost measured is the front end's. */
+	FILE *sink = fopen("/dev/null", "w");
+	assert_non_null(sink);
+	struct diag_ctx *d = diag_new(sink);
+	diag_set_error_limit(d, 1);
+	const char *path = diag_add_source(d, "test.yaml", doc.data, doc.len);
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	struct parsed p;
-	parse_with(&p, "test.yaml", doc.data, doc.len, true);
+	struct ast_file *f = parse_policy_yaml(d, path, doc.data, doc.len);
 	assert_true(seconds_since(&start) < 5.0);
-	assert_int_equal(p.errors, 100000);
-	parsed_free(&p);
+	assert_int_equal(diag_error_count(d), 200000);
+	ast_file_free(f);
+	diag_free(d);
+	fclose(sink);
 	buf_free(&doc);
 }
 

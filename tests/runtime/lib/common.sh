@@ -106,3 +106,22 @@ next_port() {
 	port_seq=$((port_seq + 1))
 	echo $((42000 + ($$ % 1000) * 10 + port_seq))
 }
+
+# The pid of the cellrun process started under PID (a subshell, timeout(1),
+# setpriv...). Never "the newest cellrun on the machine": other tests may be
+# running their own.
+cellrun_under() {
+	pids=$1
+	while [ -n "$pids" ]; do
+		next=""
+		for p in $pids; do
+			if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = cellrun ]; then
+				echo "$p"
+				return 0
+			fi
+			next="$next $(pgrep -P "$p" | tr '\n' ' ')"
+		done
+		pids=$(echo $next)
+	done
+	return 1
+}
