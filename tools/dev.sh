@@ -52,13 +52,14 @@ jobs=$(nproc 2>/dev/null || echo 2)
 say "building (build/)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 if [ "$mode" = demo ]; then
-	cmake --build build -j "$jobs" --target cell
+	cmake --build build -j "$jobs" --target cell cellrun
 else
 	cmake --build build -j "$jobs"
 fi
 
 if [ "$mode" = demo ]; then
 	out=build/demo-bundle
+	chmod go-w build
 	say "compiling policies/examples/demo.cell into $out/"
 	./build/cell compile policies/examples/demo.cell -o "$out"
 	ls -l "$out"
@@ -67,11 +68,9 @@ if [ "$mode" = demo ]; then
 	tr '\0' '\n' <"$out/demo.args" |
 		awk '/^--/ { if (line) print "    " line; line = $0; next } { line = line " " $0 } END { print "    " line }'
 	echo "seccomp filter ($out/demo.bpf): $(($(wc -c <"$out/demo.bpf") / 8)) BPF instructions"
-	echo "limits ($out/demo.limits; enforced by the runtime, not by plain bwrap):"
+	echo "limits ($out/demo.limits):"
 	sed 's/^/    /' "$out/demo.limits"
-	say "running a shell inside it with plain bwrap"
-	echo "bwrap --args 3 --seccomp 4 3<$out/demo.args 4<$out/demo.bpf -- /bin/sh -c '...'"
-	bwrap --args 3 --seccomp 4 3<"$out/demo.args" 4<"$out/demo.bpf" -- /bin/sh -c '
+	probe='
 		echo "hello from $(hostname), uid $(id -u)"
 		echo "the root holds: $(ls / | tr "\n" " ")"
 		grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status
@@ -80,6 +79,24 @@ if [ "$mode" = demo ]; then
 		if [ -e /home ]; then echo "/home: visible"; else echo "/home: not there"; fi
 		echo "network interfaces: $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | tr "\n" " ")"
 	'
+	say "running a shell in it with cellrun (limits, params, honest exit status)"
+	echo "cellrun $out/demo -- /bin/sh -c '...'"
+	./build/runtime/cellrun --status-json build/demo-status.json "$out/demo" -- /bin/sh -c "$probe"
+	echo "status: $(cat build/demo-status.json)"
+	say "the same bundle with plain bwrap (no limits: those are cellrun's)"
+	echo "bwrap --args 3 --seccomp 4 3<$out/demo.args 4<$out/demo.bpf -- /bin/sh -c 'echo hi from \$(hostname)'"
+	bwrap --args 3 --seccomp 4 3<"$out/demo.args" 4<"$out/demo.bpf" -- /bin/sh -c 'echo hi from $(hostname)'
+	say "the embedded default: cell run -- CMD (system read-only, this directory read-write, no network)"
+	scratch=build/demo-scratch
+	mkdir -p "$scratch"
+	if [ "$(id -u)" -eq 0 ]; then
+		# Started by root, the sandboxed command runs as nobody, never as host
+		# root: it may write only where nobody may.
+		chown 65534:65534 "$scratch"
+		echo "(as root, the command runs as uid 65534; $scratch belongs to it)"
+	fi
+	echo "cd $scratch && cell run -- /bin/sh -c 'pwd; id -u; touch probe && echo this directory is writable; ls /root'"
+	(cd "$scratch" && ../cell run -- /bin/sh -c 'pwd; id -u; touch probe && echo this directory is writable; ls /root 2>&1')
 	exit 0
 fi
 
