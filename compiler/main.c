@@ -5,6 +5,8 @@
  * (or a file could not be read), 3 out of memory. Everything else lives in
  * the modules; this file only parses arguments and calls them.
  */
+#include "cmd_explain.h"
+#include "cmd_test.h"
 #include "compile.h"
 #include "diag.h"
 #include "embedded.h"
@@ -28,6 +30,8 @@ static const char main_usage[] =
     "commands:\n"
     "  compile    compile a policy file into bundles\n"
     "  run        compile a policy in memory and run a command under it\n"
+    "  test       check a policy's test blocks against its compiled filter\n"
+    "  explain    say what a policy grants, or what it does with given calls\n"
     "  syscalls   list the built-in syscall groups, or the syscalls of one\n"
     "  help       show help for a command\n"
     "\n"
@@ -320,6 +324,10 @@ int main(int argc, char **argv)
 			fputs(compile_usage, stdout);
 		else if (strcmp(topic, "run") == 0)
 			fputs(run_usage, stdout);
+		else if (strcmp(topic, "test") == 0)
+			fputs(cmd_test_usage, stdout);
+		else if (strcmp(topic, "explain") == 0)
+			fputs(cmd_explain_usage, stdout);
 		else if (strcmp(topic, "syscalls") == 0)
 			fputs(syscalls_usage, stdout);
 		else
@@ -330,9 +338,14 @@ int main(int argc, char **argv)
 		return cmd_compile(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "test") == 0)
+		return cmd_test(argc - 1, argv + 1);
+	if (strcmp(cmd, "explain") == 0)
+		return cmd_explain(argc - 1, argv + 1);
 	if (strcmp(cmd, "syscalls") == 0)
 		return cmd_syscalls(argc - 1, argv + 1);
-	static const char *const commands[] = {"compile", "run", "syscalls", "help"};
+	static const char *const commands[] = {"compile", "run", "test", "explain", "syscalls",
+					       "help"};
 	const char *best = diag_suggest(cmd, commands, ARRAY_SIZE(commands));
 	if (best) {
 		fprintf(stderr, "cell: unknown command '%s'; did you mean '%s'?\n", cmd, best);

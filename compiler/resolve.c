@@ -11,6 +11,7 @@
 #include "quantity.h"
 #include "embedded.h"
 #include "util.h"
+#include "yaml_front.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -205,7 +206,9 @@ static void load_text(struct resolver *r, const char *path, const char *real_pat
 	struct loaded_file lf = {xstrdup(real_path), NULL, false};
 	APPEND(r->files, r->n_files, lf);
 	size_t index = r->n_files - 1;
-	struct ast_file *ast = parse_policy_text(r->d, interned, text, len);
+	/* Two front ends, one tree: everything after this line is shared. */
+	struct ast_file *ast = policy_path_is_yaml(path) ? parse_policy_yaml(r->d, interned, text, len)
+							 : parse_policy_text(r->d, interned, text, len);
 	r->files[index].ast = ast;
 	r->include_depth++;
 	register_items(r, ast, is_main);

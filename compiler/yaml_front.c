@@ -18,8 +18,25 @@
 /* The same bounds as grammar/parser.y's, so that a YAML policy can hold
  * nothing the language could not. */
 #define POLICY_MAX_BYTES (64u << 20)
-#define WORD_MAX_BYTES 4096
-#define EXPR_MAX_DEPTH 64
+#define WORD_MAX_BYTES   4096
+#define EXPR_MAX_DEPTH   64
+
+/* Lists grow at their tail in O(1): AST_APPEND walks the list, and a hostile
+ * file with a million items would make that quadratic. LIST_TAIL finds the
+ * `next` slot after the last node once; TAIL_APPEND fills it and moves on. */
+#define LIST_TAIL(headp)                                                                           \
+	({                                                                                         \
+		__typeof__(headp) t_ = (headp);                                                    \
+		while (*t_)                                                                        \
+			t_ = &(*t_)->next;                                                         \
+		t_;                                                                                \
+	})
+#define TAIL_APPEND(tailp, node)                                                                   \
+	do {                                                                                       \
+		__typeof__(**(tailp)) *n_ = (node);                                                \
+		*(tailp) = n_;                                                                     \
+		(tailp) = &n_->next;                                                               \
+	} while (0)
 
 /* ---- the document tree ------------------------------------------------------ */
 
@@ -383,8 +400,8 @@ static void check_duplicate_keys(struct yfront *y, const struct ynode *map)
 static bool is_null_text(const char *s, size_t len)
 {
 	return len == 0 || (len == 1 && s[0] == '~') ||
-	       (len == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) ||
-	                     !memcmp(s, "NULL", 4)));
+	       (len == 4 &&
+	        (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
 }
 
 static void on_scalar(struct yfront *y, const yaml_event_t *ev)
@@ -464,7 +481,8 @@ static void on_alias(struct yfront *y, const yaml_event_t *ev)
 	struct ynode *target = anchor_find(y, name);
 	char buf[96];
 	if (!target) {
-		diag_error(y->d, loc, "alias '*%s' names no anchor: write '&%s' on a node before it",
+		diag_error(y->d, loc,
+		           "alias '*%s' names no anchor: write '&%s' on a node before it",
 		           shown(name, strlen(name), buf), buf);
 		y->stop = true;
 		return;
@@ -542,9 +560,10 @@ static struct ynode *build_tree(struct yfront *y)
 		switch (ev.type) {
 		case YAML_DOCUMENT_START_EVENT:
 			if (++y->documents > 1) {
-				diag_error(y->d, mark_loc(y, ev.start_mark),
-				           "a second YAML document; a policy file holds exactly one "
-				           "(remove this '---' or split the file)");
+				diag_error(
+				    y->d, mark_loc(y, ev.start_mark),
+				    "a second YAML document; a policy file holds exactly one "
+				    "(remove this '---' or split the file)");
 				y->stop = true;
 			}
 			break;
@@ -576,7 +595,8 @@ static struct ynode *build_tree(struct yfront *y)
 	if (y->stop)
 		return NULL;
 	const struct ynode *root = deref(y->root);
-	if (!root || (root->kind == Y_SCALAR && !root->quoted && is_null_text(root->text, root->len))) {
+	if (!root ||
+	    (root->kind == Y_SCALAR && !root->quoted && is_null_text(root->text, root->len))) {
 		diag_error(y->d, root ? root->loc : offset_loc(y, y->len),
 		           "the YAML document is empty; a policy file is a mapping with "
 		           "'policies' (and optionally 'include', 'const', 'groups')");
@@ -699,14 +719,14 @@ static bool bool_value(struct yfront *y, const struct ynode *n, const char *what
 /* ---- the language's lexical rules ------------------------------------------------------ */
 
 static const char *const reserved_words[] = {
-    "policy",   "include", "const",  "param",    "group",    "fs",          "net",
-    "syscalls", "limits",  "env",    "process",  "arch",     "ro",          "rw",
-    "dev",      "proc",    "tmpfs",  "link",     "dir",      "file",        "mask",
-    "cwd",      "at",      "size",   "mode",     "none",     "loopback",    "host",
-    "default",  "allow",   "deny",   "kill",     "trap",     "log",         "errno",
-    "if",       "in",      "because", "optional", "memory",  "pids",        "cpu",
-    "time",     "nofile",  "fsize",  "best-effort", "clear", "keep",        "set",
-    "unset",    "hostname", "uid",   "gid",      "new-session", "test", "expect", "on",
+    "policy", "include", "const",    "param",  "group",   "fs",          "net",      "syscalls",
+    "limits", "env",     "process",  "arch",   "ro",      "rw",          "dev",      "proc",
+    "tmpfs",  "link",    "dir",      "file",   "mask",    "cwd",         "at",       "size",
+    "mode",   "none",    "loopback", "host",   "default", "allow",       "deny",     "kill",
+    "trap",   "log",     "errno",    "if",     "in",      "because",     "optional", "memory",
+    "pids",   "cpu",     "time",     "nofile", "fsize",   "best-effort", "clear",    "keep",
+    "set",    "unset",   "hostname", "uid",    "gid",     "new-session", "test",     "expect",
+    "on",
 };
 
 static bool is_reserved(const char *s, size_t len)
@@ -747,8 +767,8 @@ static size_t number_span(const char *s, size_t len)
 	if (len == 0 || !is_digit(s[0]))
 		return 0;
 	size_t i = 1;
-	while (i < len && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '.' ||
-	                   s[i] == '%'))
+	while (i < len &&
+	       (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '%'))
 		i++;
 	return i;
 }
@@ -815,10 +835,12 @@ static int lex_kind(const char *s, size_t len)
 	return -1;
 }
 
-enum { WORD_IDENT = 1 << AST_WORD_IDENT,
-       WORD_STRING = 1 << AST_WORD_STRING,
-       WORD_PATH = 1 << AST_WORD_PATH,
-       WORD_NUMBER = 1 << AST_WORD_NUMBER };
+enum {
+	WORD_IDENT = 1 << AST_WORD_IDENT,
+	WORD_STRING = 1 << AST_WORD_STRING,
+	WORD_PATH = 1 << AST_WORD_PATH,
+	WORD_NUMBER = 1 << AST_WORD_NUMBER
+};
 
 /* A word of the language from a scalar. A quoted scalar is a string; a plain
  * one takes the kind the language's lexer would give it. `allowed` is a set
@@ -837,7 +859,7 @@ static struct ast_word *word_from(struct yfront *y, const struct ynode *n, unsig
 	int kind = lex_kind(t->text, t->len);
 	if (t->quoted)
 		kind = (allowed & WORD_STRING) || kind != AST_WORD_NUMBER ? AST_WORD_STRING
-		                                                         : AST_WORD_NUMBER;
+		                                                          : AST_WORD_NUMBER;
 	else if (kind < 0 || !(allowed & (1u << kind)))
 		kind = AST_WORD_STRING;
 	if (!(allowed & (1u << kind))) {
@@ -983,10 +1005,9 @@ static void xnext(struct xparse *x)
 		const char *text;
 		enum xtok tok;
 	} ops[] = {
-	    {"||", X_OROR}, {"&&", X_ANDAND}, {"==", X_EQ},     {"!=", X_NE},
-	    {"<=", X_LE},   {">=", X_GE},     {"!", X_NOT},     {"<", X_LT},
-	    {">", X_GT},    {"|", X_BITOR},   {"&", X_BITAND},  {"(", X_LPAREN},
-	    {")", X_RPAREN}, {",", X_COMMA},
+	    {"||", X_OROR},  {"&&", X_ANDAND}, {"==", X_EQ},    {"!=", X_NE},   {"<=", X_LE},
+	    {">=", X_GE},    {"!", X_NOT},     {"<", X_LT},     {">", X_GT},    {"|", X_BITOR},
+	    {"&", X_BITAND}, {"(", X_LPAREN},  {")", X_RPAREN}, {",", X_COMMA},
 	};
 	if ((n = ident_span(p, rest)) > 0) {
 		x->tok = n == 2 && !memcmp(p, "in", 2) ? X_IN : X_IDENT;
@@ -1011,8 +1032,10 @@ static void xnext(struct xparse *x)
 		xfail(x, "invalid character '%s' in the condition", shown(p, 1, buf));
 	} else if (x->tok == X_IDENT && is_reserved(p, n)) {
 		char buf[96];
-		xfail(x, "unexpected '%s' in the condition; it is a reserved word and cannot be a name",
-		      shown(p, n, buf));
+		xfail(
+		    x,
+		    "unexpected '%s' in the condition; it is a reserved word and cannot be a name",
+		    shown(p, n, buf));
 	}
 }
 
@@ -1198,6 +1221,7 @@ static struct ast_expr *x_in_list(struct xparse *x, struct ast_expr *lhs)
 		ast_expr_free(e);
 		return NULL;
 	}
+	struct ast_expr **tail = &e->list;
 	do {
 		xnext(x);
 		struct ast_expr *v = x_or(x);
@@ -1205,7 +1229,7 @@ static struct ast_expr *x_in_list(struct xparse *x, struct ast_expr *lhs)
 			ast_expr_free(e);
 			return NULL;
 		}
-		AST_APPEND(&e->list, v);
+		TAIL_APPEND(tail, v);
 	} while (x->tok == X_COMMA);
 	if (x->tok != X_RPAREN) {
 		xunexpected(x, "',' or ')'");
@@ -1375,11 +1399,13 @@ static struct ast_expr *cond_compare(struct yfront *y, const struct ynode *map,
 		e = ast_expr_new(AST_EXPR_IN, span_of(lhs->loc, list->loc));
 		e->lhs = lhs;
 		lhs = NULL;
+		struct ast_expr **tail = &e->list;
 		for (size_t i = 0; i < list->n_kids; i++) {
-			struct ast_expr *value = parse_expr_scalar(y, list->kids[i], true, reported);
+			struct ast_expr *value =
+			    parse_expr_scalar(y, list->kids[i], true, reported);
 			if (!value)
 				goto fail;
-			AST_APPEND(&e->list, value);
+			TAIL_APPEND(tail, value);
 		}
 		return expr_checked(y, reported, e);
 	}
@@ -1406,11 +1432,12 @@ static struct ast_expr *cond_from(struct yfront *y, const struct ynode *n, bool 
 	if (t->kind == Y_SCALAR && !is_null(t))
 		return parse_expr_scalar(y, t, false, reported);
 	if (t->kind != Y_MAPPING) {
-		diag_error(y->d, t->loc,
-		           "a condition is a string (\"cmd == TIOCSTI\") or a mapping ({all: [...]}, "
-		           "{any: [...]}, {not: ...}, {arg: NAME, op: OP, value: V}, {arg: NAME, in: "
-		           "[...]}), not %s",
-		           kind_text(t));
+		diag_error(
+		    y->d, t->loc,
+		    "a condition is a string (\"cmd == TIOCSTI\") or a mapping ({all: [...]}, "
+		    "{any: [...]}, {not: ...}, {arg: NAME, op: OP, value: V}, {arg: NAME, in: "
+		    "[...]}), not %s",
+		    kind_text(t));
 		return NULL;
 	}
 	const struct ynode *v[CK_COUNT] = {0};
@@ -1503,7 +1530,8 @@ static char *cur_name(struct cursor *c, bool *is_group, struct src_loc *loc)
 	size_t skip = *is_group ? 1 : 0;
 	size_t span = *is_group ? group_name_span(s + 1, rest - 1) : ident_span(s, rest);
 	if (span == 0) {
-		cur_unexpected(c, *is_group ? "a group name after '@'" : "a syscall or '@group' name");
+		cur_unexpected(c,
+		               *is_group ? "a group name after '@'" : "a syscall or '@group' name");
 		return NULL;
 	}
 	*loc = sub_loc(c->n, c->pos, skip + span);
@@ -1526,6 +1554,7 @@ static bool cur_at_end(struct cursor *c)
 /* "(a, b)" at the cursor, into t->argnames. */
 static bool cur_args(struct cursor *c, struct ast_target *t)
 {
+	struct ast_word **tail = LIST_TAIL(&t->argnames);
 	c->pos++; /* '(' */
 	for (;;) {
 		cur_skip_space(c);
@@ -1538,7 +1567,7 @@ static bool cur_args(struct cursor *c, struct ast_target *t)
 		struct src_loc loc = sub_loc(c->n, c->pos, span);
 		if (!name_ok(c->y, s, span, NAME_PLAIN, loc, "argument"))
 			return false;
-		AST_APPEND(&t->argnames, ast_word_new(AST_WORD_IDENT, xstrndup(s, span), span, loc));
+		TAIL_APPEND(tail, ast_word_new(AST_WORD_IDENT, xstrndup(s, span), span, loc));
 		c->pos += span;
 		cur_skip_space(c);
 		if (c->pos < c->n->len && c->n->text[c->pos] == ',') {
@@ -1609,14 +1638,16 @@ static struct ast_target *target_from_mapping(struct yfront *y, const struct yno
 		size_t count = scalar_or_list(y, v[1], "'args'", &items, &one);
 		if (count == 0) {
 			if (deref(v[1])->kind == Y_SEQUENCE)
-				diag_error(y->d, deref(v[1])->loc, "'args' needs at least one name");
+				diag_error(y->d, deref(v[1])->loc,
+				           "'args' needs at least one name");
 			goto fail;
 		}
+		struct ast_word **tail = &t->argnames;
 		for (size_t i = 0; i < count; i++) {
 			struct ast_word *w = ident_word(y, items[i], "an argument");
 			if (!w)
 				goto fail;
-			AST_APPEND(&t->argnames, w);
+			TAIL_APPEND(tail, w);
 		}
 		t->has_parens = true;
 	}
@@ -1646,6 +1677,7 @@ static bool targets_from(struct yfront *y, const struct ynode *n, struct ast_tar
 		return false;
 	}
 	bool ok = true;
+	struct ast_target **tail = LIST_TAIL(out);
 	for (size_t i = 0; i < count; i++) {
 		const struct ynode *item = deref(items[i]);
 		struct ast_target *target = NULL;
@@ -1654,7 +1686,7 @@ static bool targets_from(struct yfront *y, const struct ynode *n, struct ast_tar
 		else if (want(y, item, Y_SCALAR, "a target"))
 			target = target_from_string(y, item);
 		if (target)
-			AST_APPEND(out, target);
+			TAIL_APPEND(tail, target);
 		else
 			ok = false;
 	}
@@ -1703,10 +1735,11 @@ static struct ast_group *group_from(struct yfront *y, const struct ynode *key,
 	struct ast_group *g = xcalloc(1, sizeof(*g));
 	g->name = xstrndup(k->text + at, k->len - at);
 	g->loc = k->loc;
+	struct ast_group_member **tail = &g->members;
 	for (size_t i = 0; i < list->n_kids; i++) {
 		struct ast_group_member *m = member_from(y, list->kids[i]);
 		if (m)
-			AST_APPEND(&g->members, m);
+			TAIL_APPEND(tail, m);
 	}
 	return g;
 }
@@ -1715,8 +1748,7 @@ static struct ast_group *group_from(struct yfront *y, const struct ynode *key,
 
 static const char *const verbs[] = {"allow", "deny", "kill", "trap", "log"};
 static const enum ast_action_kind verb_kinds[] = {AST_ACTION_ALLOW, AST_ACTION_DENY,
-                                                  AST_ACTION_KILL, AST_ACTION_TRAP,
-                                                  AST_ACTION_LOG};
+                                                  AST_ACTION_KILL, AST_ACTION_TRAP, AST_ACTION_LOG};
 
 static int verb_index(const struct ynode *n)
 {
@@ -1778,8 +1810,8 @@ static struct ast_action *default_from(struct yfront *y, const struct ynode *key
 	return a;
 }
 
-static const char *const rule_keys[] = {"allow", "deny",   "kill", "trap",   "log",
-                                        "action", "targets", "if", "because", "errno"};
+static const char *const rule_keys[] = {"allow",  "deny",    "kill", "trap",    "log",
+                                        "action", "targets", "if",   "because", "errno"};
 enum { RK_ACTION = 5, RK_TARGETS, RK_IF, RK_BECAUSE, RK_ERRNO, RK_COUNT };
 
 static struct ast_rule *rule_from(struct yfront *y, const struct ynode *n)
@@ -1821,10 +1853,11 @@ static struct ast_rule *rule_from(struct yfront *y, const struct ynode *n)
 		verb = verb_index(a);
 		if (verb < 0) {
 			char buf[96];
-			diag_error(y->d, a->loc,
-			           "unknown action '%s'; a rule's action is allow, deny, kill, trap or "
-			           "log",
-			           shown(a->text, a->len, buf));
+			diag_error(
+			    y->d, a->loc,
+			    "unknown action '%s'; a rule's action is allow, deny, kill, trap or "
+			    "log",
+			    shown(a->text, a->len, buf));
 			return NULL;
 		}
 		verb_key = a;
@@ -1841,9 +1874,10 @@ static struct ast_rule *rule_from(struct yfront *y, const struct ynode *n)
 			return NULL;
 		}
 	} else {
-		diag_error(y->d, m->loc,
-		           "a rule needs an action: allow, deny, kill, trap or log (or 'action' and "
-		           "'targets')");
+		diag_error(
+		    y->d, m->loc,
+		    "a rule needs an action: allow, deny, kill, trap or log (or 'action' and "
+		    "'targets')");
 		return NULL;
 	}
 	if (v[RK_ERRNO] && verb_kinds[verb] != AST_ACTION_DENY) {
@@ -1874,7 +1908,8 @@ static struct ast_rule *rule_from(struct yfront *y, const struct ynode *n)
 		if (!want(y, b, Y_SCALAR, "'because'"))
 			goto fail;
 		if (b->len > WORD_MAX_BYTES) {
-			diag_error(y->d, b->loc, "'because' is longer than %d bytes", WORD_MAX_BYTES);
+			diag_error(y->d, b->loc, "'because' is longer than %d bytes",
+			           WORD_MAX_BYTES);
 			goto fail;
 		}
 		r->reason = xstrdup(b->text); /* free text for people: a NUL ends it */
@@ -1895,11 +1930,15 @@ static struct ast_body *syscalls_from(struct yfront *y, const struct ynode *key,
 	if (is_null(value) || !want(y, value, Y_MAPPING, "'syscalls'"))
 		return b;
 	const struct ynode *m = deref(value);
+	struct ast_group **groups = &b->u.syscalls.groups;
+	struct ast_rule **rules = &b->u.syscalls.rules;
 	for (size_t i = 0; i + 1 < m->n_kids; i += 2) {
 		const struct ynode *v = m->kids[i + 1];
 		switch (key_index(y, m->kids[i], keys, ARRAY_SIZE(keys))) {
 		case 0:
-			b->u.syscalls.default_action = default_from(y, m->kids[i], v);
+			/* A second `default` is a duplicate key, already reported. */
+			if (!b->u.syscalls.default_action)
+				b->u.syscalls.default_action = default_from(y, m->kids[i], v);
 			break;
 		case 1:
 			if (is_null(v) || !want(y, v, Y_MAPPING, "'groups'"))
@@ -1908,7 +1947,7 @@ static struct ast_body *syscalls_from(struct yfront *y, const struct ynode *key,
 				struct ast_group *g =
 				    group_from(y, deref(v)->kids[j], deref(v)->kids[j + 1]);
 				if (g)
-					AST_APPEND(&b->u.syscalls.groups, g);
+					TAIL_APPEND(groups, g);
 			}
 			break;
 		case 2:
@@ -1917,7 +1956,7 @@ static struct ast_body *syscalls_from(struct yfront *y, const struct ynode *key,
 			for (size_t j = 0; j < deref(v)->n_kids; j++) {
 				struct ast_rule *r = rule_from(y, deref(v)->kids[j]);
 				if (r)
-					AST_APPEND(&b->u.syscalls.rules, r);
+					TAIL_APPEND(rules, r);
 			}
 			break;
 		default:
@@ -1932,11 +1971,22 @@ static struct ast_body *syscalls_from(struct yfront *y, const struct ynode *key,
 /* Statement keys first, in enum ast_fs_kind order, then their '?' forms,
  * then the options. */
 static const char *const fs_keys[] = {
-    "ro",  "rw", "dev",  "proc", "tmpfs", "link",     "dir",      "file", "mask", "cwd",
-    "ro?", "rw?", "mask?", "at", "size",  "mode",     "to",       "contents", "optional",
+    "ro",  "rw",  "dev",   "proc", "tmpfs", "link", "dir", "file",     "mask",     "cwd",
+    "ro?", "rw?", "mask?", "at",   "size",  "mode", "to",  "contents", "optional",
 };
-enum { FK_STATEMENTS = 10, FK_RO_Q = 10, FK_RW_Q, FK_MASK_Q, FK_AT, FK_SIZE, FK_MODE, FK_TO,
-       FK_CONTENTS, FK_OPTIONAL, FK_COUNT };
+enum {
+	FK_STATEMENTS = 10,
+	FK_RO_Q = 10,
+	FK_RW_Q,
+	FK_MASK_Q,
+	FK_AT,
+	FK_SIZE,
+	FK_MODE,
+	FK_TO,
+	FK_CONTENTS,
+	FK_OPTIONAL,
+	FK_COUNT
+};
 
 /* Which options each statement takes: bits of (1 << FK_...). */
 static unsigned fs_options(enum ast_fs_kind kind)
@@ -1991,16 +2041,20 @@ static struct ast_fs_stmt *fs_stmt_from(struct yfront *y, const struct ynode *n)
 			continue;
 		}
 		stmt_key = deref(m->kids[i]);
-		kind = k == FK_RO_Q ? AST_FS_RO : k == FK_RW_Q ? AST_FS_RW : k == FK_MASK_Q ? AST_FS_MASK : k;
+		kind = k == FK_RO_Q     ? AST_FS_RO
+		       : k == FK_RW_Q   ? AST_FS_RW
+		       : k == FK_MASK_Q ? AST_FS_MASK
+		                        : k;
 		optional = k >= FK_STATEMENTS;
 		v[kind] = v[k];
 	}
 	if (!ok)
 		return NULL;
 	if (kind < 0) {
-		diag_error(y->d, m->loc,
-		           "an fs statement needs one of ro, rw, dev, proc, tmpfs, link, dir, file, "
-		           "mask or cwd");
+		diag_error(
+		    y->d, m->loc,
+		    "an fs statement needs one of ro, rw, dev, proc, tmpfs, link, dir, file, "
+		    "mask or cwd");
 		return NULL;
 	}
 	unsigned takes = fs_options((enum ast_fs_kind)kind);
@@ -2035,7 +2089,8 @@ static struct ast_fs_stmt *fs_stmt_from(struct yfront *y, const struct ynode *n)
 	if (v[FK_TO] && !(s->target = fs_word(y, v[FK_TO], "'to'")))
 		goto fail;
 	/* Contents are a string whatever their YAML style. */
-	if (v[FK_CONTENTS] && !(s->target = word_from(y, v[FK_CONTENTS], WORD_STRING, "'contents'")))
+	if (v[FK_CONTENTS] &&
+	    !(s->target = word_from(y, v[FK_CONTENTS], WORD_STRING, "'contents'")))
 		goto fail;
 	if (v[FK_SIZE] && !(s->size = word_from(y, v[FK_SIZE], WORD_NUMBER, "'size'")))
 		goto fail;
@@ -2047,7 +2102,8 @@ fail:
 	return NULL;
 }
 
-/* ---- limits, env, process, net, arch ---------------------------------------------------------- */
+/* ---- limits, env, process, net, arch ----------------------------------------------------------
+ */
 
 static const char *const limit_keys[] = {"memory", "pids", "cpu", "time", "nofile", "fsize"};
 
@@ -2096,11 +2152,12 @@ static struct ast_body *limits_from(struct yfront *y, const struct ynode *key,
 	if (is_null(value) || !want(y, value, Y_MAPPING, "'limits'"))
 		return b;
 	const struct ynode *m = deref(value);
+	struct ast_limit **tail = &b->u.limits;
 	for (size_t i = 0; i + 1 < m->n_kids; i += 2) {
 		int k = key_index(y, m->kids[i], limit_keys, ARRAY_SIZE(limit_keys));
 		struct ast_limit *l = k < 0 ? NULL : limit_from(y, m->kids[i], k, m->kids[i + 1]);
 		if (l)
-			AST_APPEND(&b->u.limits, l);
+			TAIL_APPEND(tail, l);
 	}
 	return b;
 }
@@ -2114,13 +2171,13 @@ static struct ast_env_stmt *env_new(enum ast_env_kind kind, struct src_loc loc)
 }
 
 /* One item of `env`: clear | {keep: NAMES} | {unset: NAMES} | {set: {NAME: VALUE, ...}};
- * appends its statements to *out. */
-static void env_item(struct yfront *y, const struct ynode *n, struct ast_env_stmt **out)
+ * appends its statements at *tail. */
+static void env_item(struct yfront *y, const struct ynode *n, struct ast_env_stmt ***tail)
 {
 	static const char *const keys[] = {"clear", "keep", "unset", "set"};
 	const struct ynode *t = deref(n);
 	if (t->kind == Y_SCALAR && str_eq(t, "clear")) {
-		AST_APPEND(out, env_new(AST_ENV_CLEAR, t->loc));
+		TAIL_APPEND(*tail, env_new(AST_ENV_CLEAR, t->loc));
 		return;
 	}
 	if (t->kind != Y_MAPPING || t->n_kids != 2) {
@@ -2138,13 +2195,14 @@ static void env_item(struct yfront *y, const struct ynode *n, struct ast_env_stm
 		struct ynode *one;
 		size_t count = scalar_or_list(y, v, k == 1 ? "'keep'" : "'unset'", &items, &one);
 		struct ast_env_stmt *s = env_new(k == 1 ? AST_ENV_KEEP : AST_ENV_UNSET, loc);
+		struct ast_word **names = &s->names;
 		for (size_t i = 0; i < count; i++) {
 			struct ast_word *w = ident_word(y, items[i], "a variable name");
 			if (w)
-				AST_APPEND(&s->names, w);
+				TAIL_APPEND(names, w);
 		}
 		if (s->names)
-			AST_APPEND(out, s);
+			TAIL_APPEND(*tail, s);
 		else
 			free(s);
 	} else if (k == 3 && want(y, v, Y_MAPPING, "'set'")) {
@@ -2163,20 +2221,22 @@ static void env_item(struct yfront *y, const struct ynode *n, struct ast_env_stm
 			struct ast_env_stmt *s = env_new(AST_ENV_SET, name->loc);
 			s->names = name;
 			s->value = value;
-			AST_APPEND(out, s);
+			TAIL_APPEND(*tail, s);
 		}
 	}
 }
 
-static struct ast_body *env_from(struct yfront *y, const struct ynode *key, const struct ynode *value)
+static struct ast_body *env_from(struct yfront *y, const struct ynode *key,
+                                 const struct ynode *value)
 {
 	struct ast_body *b = xcalloc(1, sizeof(*b));
 	b->kind = AST_BODY_ENV;
 	b->loc = deref(key)->loc;
 	if (is_null(value) || !want(y, value, Y_SEQUENCE, "'env'"))
 		return b;
+	struct ast_env_stmt **tail = &b->u.env;
 	for (size_t i = 0; i < deref(value)->n_kids; i++)
-		env_item(y, deref(value)->kids[i], &b->u.env);
+		env_item(y, deref(value)->kids[i], &tail);
 	return b;
 }
 
@@ -2190,6 +2250,7 @@ static struct ast_body *process_from(struct yfront *y, const struct ynode *key,
 	if (is_null(value) || !want(y, value, Y_MAPPING, "'process'"))
 		return b;
 	const struct ynode *m = deref(value);
+	struct ast_process_stmt **tail = &b->u.process;
 	for (size_t i = 0; i + 1 < m->n_kids; i += 2) {
 		int k = key_index(y, m->kids[i], keys, ARRAY_SIZE(keys));
 		const struct ynode *v = m->kids[i + 1];
@@ -2209,12 +2270,13 @@ static struct ast_body *process_from(struct yfront *y, const struct ynode *key,
 		s->kind = (enum ast_process_kind)k;
 		s->value = w;
 		s->loc = deref(m->kids[i])->loc;
-		AST_APPEND(&b->u.process, s);
+		TAIL_APPEND(tail, s);
 	}
 	return b;
 }
 
-static struct ast_body *net_from(struct yfront *y, const struct ynode *key, const struct ynode *value)
+static struct ast_body *net_from(struct yfront *y, const struct ynode *key,
+                                 const struct ynode *value)
 {
 	static const char *const modes[] = {"none", "loopback", "host"};
 	const struct ynode *t = deref(value);
@@ -2262,12 +2324,13 @@ static bool call_from_string(struct yfront *y, const struct ynode *t, struct ast
 		xunexpected(&x, "'(' or the end");
 		return false;
 	}
+	struct ast_expr **tail = &e->args;
 	do {
 		xnext(&x);
 		struct ast_expr *arg = x_or(&x);
 		if (!arg)
 			return false;
-		AST_APPEND(&e->args, arg);
+		TAIL_APPEND(tail, arg);
 	} while (x.tok == X_COMMA);
 	if (x.tok != X_RPAREN) {
 		xunexpected(&x, "',' or ')'");
@@ -2327,13 +2390,14 @@ static struct ast_expect *expect_from(struct yfront *y, const struct ynode *n)
 			if (!want(y, v[EK_ARGS], Y_SEQUENCE, "'args'"))
 				goto fail;
 			const struct ynode *list = deref(v[EK_ARGS]);
+			struct ast_expr **tail = &e->args;
 			for (size_t i = 0; i < list->n_kids; i++) {
 				bool reported = false;
 				struct ast_expr *arg =
 				    parse_expr_scalar(y, list->kids[i], false, &reported);
 				if (!arg)
 					goto fail;
-				AST_APPEND(&e->args, arg);
+				TAIL_APPEND(tail, arg);
 			}
 		}
 		e->action.loc = deref(v[EK_EXPECT])->loc;
@@ -2374,15 +2438,17 @@ static struct ast_body *test_from(struct yfront *y, const struct ynode *key,
 	b->loc = deref(key)->loc;
 	if (is_null(value) || !want(y, value, Y_SEQUENCE, "'test'"))
 		return b;
+	struct ast_expect **tail = &b->u.tests;
 	for (size_t i = 0; i < deref(value)->n_kids; i++) {
 		struct ast_expect *e = expect_from(y, deref(value)->kids[i]);
 		if (e)
-			AST_APPEND(&b->u.tests, e);
+			TAIL_APPEND(tail, e);
 	}
 	return b;
 }
 
-/* ---- policies and the file ---------------------------------------------------------------------- */
+/* ---- policies and the file ----------------------------------------------------------------------
+ */
 
 static struct ast_body *body_new(enum ast_body_kind kind, struct src_loc loc)
 {
@@ -2402,14 +2468,17 @@ static void policy_entry(struct yfront *y, struct ast_policy *p, const struct yn
 	struct ynode *one;
 	size_t count;
 	struct src_loc loc = deref(key)->loc;
-	struct ast_body *b = NULL;
+	struct ast_body *b = NULL, **body_tail = LIST_TAIL(&p->body);
+	struct ast_word **words;
+	struct ast_fs_stmt **fs_tail;
 	switch (key_index(y, key, policy_keys, ARRAY_SIZE(policy_keys))) {
 	case 0:
 		count = scalar_or_list(y, v, "'bases'", &items, &one);
+		words = LIST_TAIL(&p->bases);
 		for (size_t i = 0; i < count; i++) {
 			struct ast_word *w = ident_word(y, items[i], "a base policy");
 			if (w)
-				AST_APPEND(&p->bases, w);
+				TAIL_APPEND(words, w);
 		}
 		return;
 	case 1:
@@ -2420,16 +2489,17 @@ static void policy_entry(struct yfront *y, struct ast_policy *p, const struct yn
 				continue;
 			b = body_new(AST_BODY_PARAM, w->loc);
 			b->u.param = w;
-			AST_APPEND(&p->body, b);
+			TAIL_APPEND(body_tail, b);
 		}
 		return;
 	case 2:
 		b = body_new(AST_BODY_FS, loc);
+		fs_tail = &b->u.fs;
 		if (!is_null(v) && want(y, v, Y_SEQUENCE, "'fs'"))
 			for (size_t i = 0; i < deref(v)->n_kids; i++) {
 				struct ast_fs_stmt *s = fs_stmt_from(y, deref(v)->kids[i]);
 				if (s)
-					AST_APPEND(&b->u.fs, s);
+					TAIL_APPEND(fs_tail, s);
 			}
 		break;
 	case 3:
@@ -2452,10 +2522,11 @@ static void policy_entry(struct yfront *y, struct ast_policy *p, const struct yn
 		if (count == 0)
 			return;
 		b = body_new(AST_BODY_ARCH, loc);
+		words = &b->u.arches;
 		for (size_t i = 0; i < count; i++) {
 			struct ast_word *w = ident_word(y, items[i], "an architecture");
 			if (w)
-				AST_APPEND(&b->u.arches, w);
+				TAIL_APPEND(words, w);
 		}
 		if (!b->u.arches) {
 			free(b);
@@ -2469,7 +2540,7 @@ static void policy_entry(struct yfront *y, struct ast_policy *p, const struct yn
 		return;
 	}
 	if (b)
-		AST_APPEND(&p->body, b);
+		TAIL_APPEND(body_tail, b);
 }
 
 static struct ast_item *item_new(enum ast_item_kind kind, struct src_loc loc)
@@ -2480,7 +2551,7 @@ static struct ast_item *item_new(enum ast_item_kind kind, struct src_loc loc)
 	return i;
 }
 
-static void policy_item(struct yfront *y, struct ast_file *f, const struct ynode *key,
+static void policy_item(struct yfront *y, struct ast_item ***items_tail, const struct ynode *key,
                         const struct ynode *value)
 {
 	char *name = name_from(y, key, NAME_PLAIN, "a policy name");
@@ -2491,7 +2562,7 @@ static void policy_item(struct yfront *y, struct ast_file *f, const struct ynode
 	p->loc = deref(key)->loc;
 	struct ast_item *item = item_new(AST_ITEM_POLICY, p->loc);
 	item->u.policy = p;
-	AST_APPEND(&f->items, item);
+	TAIL_APPEND(*items_tail, item);
 	if (is_null(value) || !want(y, value, Y_MAPPING, "a policy"))
 		return;
 	const struct ynode *m = deref(value);
@@ -2508,17 +2579,19 @@ static void file_entry(struct yfront *y, struct ast_file *f, const struct ynode 
 	struct ynode *one;
 	size_t count;
 	const struct ynode *m = deref(v);
+	struct ast_item **tail = LIST_TAIL(&f->items);
 	switch (key_index(y, key, file_keys, ARRAY_SIZE(file_keys))) {
 	case 0:
 		count = scalar_or_list(y, v, "'include'", &items, &one);
 		for (size_t i = 0; i < count; i++) {
-			struct ast_word *w = word_from(y, items[i], WORD_STRING, "an included file");
+			struct ast_word *w =
+			    word_from(y, items[i], WORD_STRING, "an included file");
 			if (!w)
 				continue;
 			w->kind = AST_WORD_STRING; /* a file name is a string, quoted or not */
 			struct ast_item *item = item_new(AST_ITEM_INCLUDE, w->loc);
 			item->u.include = w;
-			AST_APPEND(&f->items, item);
+			TAIL_APPEND(tail, item);
 		}
 		break;
 	case 1:
@@ -2539,7 +2612,7 @@ static void file_entry(struct yfront *y, struct ast_file *f, const struct ynode 
 			item->u.constant.name = name;
 			item->u.constant.name_loc = item->loc;
 			item->u.constant.value = w;
-			AST_APPEND(&f->items, item);
+			TAIL_APPEND(tail, item);
 		}
 		break;
 	case 2:
@@ -2551,21 +2624,22 @@ static void file_entry(struct yfront *y, struct ast_file *f, const struct ynode 
 				continue;
 			struct ast_item *item = item_new(AST_ITEM_GROUP, g->loc);
 			item->u.group = g;
-			AST_APPEND(&f->items, item);
+			TAIL_APPEND(tail, item);
 		}
 		break;
 	case 3:
 		if (is_null(v) || !want(y, v, Y_MAPPING, "'policies'"))
 			break;
 		for (size_t i = 0; i + 1 < m->n_kids; i += 2)
-			policy_item(y, f, m->kids[i], m->kids[i + 1]);
+			policy_item(y, &tail, m->kids[i], m->kids[i + 1]);
 		break;
 	default:
 		break;
 	}
 }
 
-/* ---- entry points --------------------------------------------------------------------------------- */
+/* ---- entry points
+ * --------------------------------------------------------------------------------- */
 
 static void yfront_free(struct yfront *y)
 {

@@ -109,10 +109,12 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
 
-say "fuzzing the parser for 60 seconds (build-fuzz/)"
+say "fuzzing both front ends, 45 seconds each (build-fuzz/)"
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCELL_FUZZ=ON -DCELL_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j "$jobs" --target fuzz_policy
-mkdir -p build-fuzz/corpus
-./build-fuzz/tests/fuzz/fuzz_policy -max_total_time=60 -max_len=4096 -timeout=10 \
-	build-fuzz/corpus policies/lib policies/examples tests/bad tests/policies
+cmake --build build-fuzz -j "$jobs" --target fuzz_policy fuzz_yaml
+mkdir -p build-fuzz/corpus-cell build-fuzz/corpus-yaml
+./build-fuzz/tests/fuzz/fuzz_policy -max_total_time=45 -max_len=4096 -timeout=10 \
+	build-fuzz/corpus-cell policies/lib policies/examples tests/bad tests/policies
+./build-fuzz/tests/fuzz/fuzz_yaml -max_total_time=45 -max_len=4096 -timeout=10 \
+	build-fuzz/corpus-yaml tests/bad-yaml tests/policies
 echo "fuzzing: no crash"
