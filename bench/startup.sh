@@ -3,7 +3,7 @@
 #
 #   bench/startup.sh [CELL [CELLRUN [ITERATIONS]]]
 #
-# Compiles policies/examples/demo.cell, then runs ITERATIONS (default 200)
+# Compiles $POLICY (default policies/examples/demo.cell), then runs ITERATIONS (default 200)
 # interleaved pairs of
 #   cellrun out/demo -- /bin/true
 #   bwrap --args 3 --seccomp 4 -- /bin/true 3<out/demo.args 4<out/demo.bpf
@@ -38,9 +38,11 @@ work=$(mktemp -d "$(cd "$(dirname "$cellrun")" && pwd)/bench-work.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
 ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$work/timer" "$here/timer.c" || die "cannot build timer.c"
-"$cell" compile "$top/policies/examples/demo.cell" -o "$work/out" >"$work/compile.log" 2>&1 ||
+policy=${POLICY:-$top/policies/examples/demo.cell}
+"$cell" compile "$policy" -o "$work/out" >"$work/compile.log" 2>&1 ||
 	die "cell compile failed: $(cat "$work/compile.log")"
-bundle=$work/out/demo
+bundle=$(ls "$work"/out/*.manifest | head -n 1)
+bundle=${bundle%.manifest}
 
 drop=
 if [ "$(id -u)" = 0 ]; then
@@ -88,7 +90,7 @@ c50=$(quantile "$work/cellrun.ns" 0.5)
 c90=$(quantile "$work/cellrun.ns" 0.9)
 b50=$(quantile "$work/bwrap.ns" 0.5)
 b90=$(quantile "$work/bwrap.ns" 0.9)
-echo "start-up of /bin/true under policies/examples/demo.cell, $iterations interleaved runs each"
+echo "start-up of /bin/true under ${policy#$top/}, $iterations interleaved runs each"
 echo "uid $(id -u); bwrap $("$bwrap" --version 2>/dev/null | awk '{print $2}'); kernel $(uname -r)"
 printf '%-12s median %8s ms   p90 %8s ms\n' "cellrun" "$c50" "$c90"
 printf '%-12s median %8s ms   p90 %8s ms\n' "bare bwrap" "$b50" "$b90"
