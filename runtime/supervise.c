@@ -260,6 +260,9 @@ static const char *setup_hint(const char *tail)
 	     "userns restriction, or a container); see `cell doctor`"},
 	    {"No permissions to create new namespace", "unprivileged user namespaces are off "
 	                                               "on this host; see `cell doctor`"},
+	    {"Permission denied", "bwrap's host user (nobody when cellrun is started by "
+	                          "root; see --user) cannot reach a path of the policy: "
+	                          "give that user access to it, or choose another --user"},
 	    {"Can't find source path", "a bind source of the policy is missing on this host; "
 	                               "mark it optional (ro? / rw?) or create it"},
 	    {"setting up uid map", "the user namespace's id mapping was refused"},
