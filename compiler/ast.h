@@ -201,10 +201,10 @@ struct ast_expect {
 	enum ast_expect_kind kind;
 	struct src_loc loc; /* the whole expectation */
 	/* AST_EXPECT_SYSCALL */
-	struct ast_word *syscall;  /* the name (kill, time, link included) */
-	struct ast_expr *args;     /* positional values, linked through next */
-	struct ast_action action;  /* what the filter must answer */
-	struct ast_word *arch;     /* `on ARCH`, or NULL: every target architecture */
+	struct ast_word *syscall; /* the name (kill, time, link included) */
+	struct ast_expr *args;    /* positional values, linked through next */
+	struct ast_action action; /* what the filter must answer */
+	struct ast_word *arch;    /* `on ARCH`, or NULL: every target architecture */
 	/* AST_EXPECT_FS */
 	struct ast_word *path;
 	struct ast_word *fact; /* an identifier, checked by the resolver */
@@ -247,7 +247,7 @@ struct ast_body {
 		struct ast_limit *limits;
 		struct ast_env_stmt *env;
 		struct ast_process_stmt *process;
-		struct ast_word *arches; /* AST_BODY_ARCH: identifiers */
+		struct ast_word *arches;  /* AST_BODY_ARCH: identifiers */
 		struct ast_expect *tests; /* AST_BODY_TEST */
 	} u;
 	struct ast_body *next;

@@ -115,8 +115,7 @@ int compile_policy_file(const char *path, const struct compile_options *opt, FIL
 	for (size_t i = 0; rc == 0 && i < res.n_policies; i++) {
 		bundles[i] = xmalloc(sizeof(*bundles[i]));
 		bundle_init(bundles[i], res.policies[i]);
-		if (compile_bundle(d, bundles[i]) < 0 ||
-		    emit_extras(d, bundles[i], opt->emit) < 0)
+		if (compile_bundle(d, bundles[i]) < 0 || emit_extras(d, bundles[i], opt->emit) < 0)
 			rc = -1;
 	}
 	if (diag_error_count(d) == 0 && opt->out_dir)

@@ -161,9 +161,8 @@ void ir_add_test(struct ir_policy *p, struct ir_test test)
 const char *ir_limit_name(enum ir_limit_kind kind)
 {
 	static const char *const names[IR_LIMIT_COUNT] = {
-	    [IR_LIMIT_MEMORY] = "memory", [IR_LIMIT_PIDS] = "pids",
-	    [IR_LIMIT_CPU] = "cpu",       [IR_LIMIT_TIME] = "time",
-	    [IR_LIMIT_NOFILE] = "nofile", [IR_LIMIT_FSIZE] = "fsize",
+	    [IR_LIMIT_MEMORY] = "memory", [IR_LIMIT_PIDS] = "pids",     [IR_LIMIT_CPU] = "cpu",
+	    [IR_LIMIT_TIME] = "time",     [IR_LIMIT_NOFILE] = "nofile", [IR_LIMIT_FSIZE] = "fsize",
 	};
 	return (size_t)kind < IR_LIMIT_COUNT ? names[kind] : "?";
 }

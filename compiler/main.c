@@ -105,14 +105,10 @@ static void string_list_add(struct string_list *l, const char *s)
 static int cmd_compile(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"policy", required_argument, NULL, 'p'},
-	    {"define", required_argument, NULL, 'D'},
-	    {"include", required_argument, NULL, 'I'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"emit", required_argument, NULL, 'E'},
-	    {NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'}, {"policy", required_argument, NULL, 'p'},
+	    {"define", required_argument, NULL, 'D'}, {"include", required_argument, NULL, 'I'},
+	    {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+	    {"emit", required_argument, NULL, 'E'},   {NULL, 0, NULL, 0},
 	};
 	struct string_list defines = {0}, includes = {0};
 	struct compile_options co = {0};
@@ -142,7 +138,8 @@ static int cmd_compile(int argc, char **argv)
 				free(defines.items);
 				free(includes.items);
 				return usage_error(compile_usage,
-						   "unknown --emit kind at '%s' (oci, c, asm, pfc)", bad);
+				                   "unknown --emit kind at '%s' (oci, c, asm, pfc)",
+				                   bad);
 			}
 			co.emit |= (unsigned)mask;
 			break;
@@ -344,8 +341,8 @@ int main(int argc, char **argv)
 		return cmd_explain(argc - 1, argv + 1);
 	if (strcmp(cmd, "syscalls") == 0)
 		return cmd_syscalls(argc - 1, argv + 1);
-	static const char *const commands[] = {"compile", "run", "test", "explain", "syscalls",
-					       "help"};
+	static const char *const commands[] = {"compile", "run",      "test",
+	                                       "explain", "syscalls", "help"};
 	const char *best = diag_suggest(cmd, commands, ARRAY_SIZE(commands));
 	if (best) {
 		fprintf(stderr, "cell: unknown command '%s'; did you mean '%s'?\n", cmd, best);

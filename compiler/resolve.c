@@ -207,8 +207,9 @@ static void load_text(struct resolver *r, const char *path, const char *real_pat
 	APPEND(r->files, r->n_files, lf);
 	size_t index = r->n_files - 1;
 	/* Two front ends, one tree: everything after this line is shared. */
-	struct ast_file *ast = policy_path_is_yaml(path) ? parse_policy_yaml(r->d, interned, text, len)
-							 : parse_policy_text(r->d, interned, text, len);
+	struct ast_file *ast = policy_path_is_yaml(path)
+	                           ? parse_policy_yaml(r->d, interned, text, len)
+	                           : parse_policy_text(r->d, interned, text, len);
 	r->files[index].ast = ast;
 	r->include_depth++;
 	register_items(r, ast, is_main);
@@ -1702,9 +1703,9 @@ static bool resolve_fs_test(struct pctx *pc, const struct ast_expect *e, struct 
 static bool resolve_limit_test(struct pctx *pc, const struct ast_expect *e, struct ir_test *t)
 {
 	static const enum quantity_kind kinds[] = {
-	    [AST_LIMIT_MEMORY] = QUANTITY_BYTES,       [AST_LIMIT_PIDS] = QUANTITY_INTEGER,
-	    [AST_LIMIT_CPU] = QUANTITY_MILLICORES,     [AST_LIMIT_TIME] = QUANTITY_DURATION_MS,
-	    [AST_LIMIT_NOFILE] = QUANTITY_INTEGER,     [AST_LIMIT_FSIZE] = QUANTITY_BYTES,
+	    [AST_LIMIT_MEMORY] = QUANTITY_BYTES,   [AST_LIMIT_PIDS] = QUANTITY_INTEGER,
+	    [AST_LIMIT_CPU] = QUANTITY_MILLICORES, [AST_LIMIT_TIME] = QUANTITY_DURATION_MS,
+	    [AST_LIMIT_NOFILE] = QUANTITY_INTEGER, [AST_LIMIT_FSIZE] = QUANTITY_BYTES,
 	};
 	/* ast_limit_kind and ir_limit_kind list the limits in the same order. */
 	t->limit = (enum ir_limit_kind)e->limit;

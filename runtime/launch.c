@@ -95,10 +95,10 @@ static char *version_cache_path(void)
 
 static void version_cache_key(const struct stat *st, char *key, size_t size)
 {
-	snprintf(key, size, "%llu %llu %lld %lld.%09ld %lld.%09ld ",
-		 (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-		 (long long)st->st_size, (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
-		 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+	snprintf(key, size, "%llu %llu %lld %lld.%09ld %lld.%09ld ", (unsigned long long)st->st_dev,
+	         (unsigned long long)st->st_ino, (long long)st->st_size,
+	         (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+	         st->st_ctim.tv_nsec);
 }
 
 static bool version_cache_read(const char *path, const char *key, unsigned version[3])

@@ -44,7 +44,7 @@ struct rt_limits {
 /* Parses a `cell-limits 1` file (docs/bundle.md). Returns 0, or -1 with a
  * message in err. */
 int rt_limits_parse(const char *text, size_t len, struct rt_limits *out, char *err,
-		    size_t err_size);
+                    size_t err_size);
 
 enum rt_cgroup_version { RT_CGROUP_NONE, RT_CGROUP_V1, RT_CGROUP_V2 };
 
@@ -56,8 +56,8 @@ struct rt_cgroup; /* the cgroup(s) made for one run */
  * best-effort limits it could not enforce to `log`. Returns 0 and *out (NULL
  * when no limit needs a cgroup), or -1 with the reason and the fix in err. */
 int rt_cgroup_create(const struct rt_limits *l, const char *root, const char *self_cgroup,
-		     const char *name_hint, struct rt_cgroup **out, FILE *log, char *err,
-		     size_t err_size);
+                     const char *name_hint, struct rt_cgroup **out, FILE *log, char *err,
+                     size_t err_size);
 enum rt_cgroup_version rt_cgroup_version(const struct rt_cgroup *cg);
 /* Whether the cgroup(s) hold the memory limit (false for NULL): when not,
  * a best-effort memory limit falls back to RLIMIT_AS. */

@@ -45,7 +45,7 @@ static struct buf compile_policy(const char *text)
 	struct buf bpf;
 	buf_init(&bpf);
 	int rc = resolve_text(d, CELL_SOURCE_DIR "/tests/kernel/inline.cell", text, strlen(text),
-			      &opt, &res);
+	                      &opt, &res);
 	if (rc == 0 && res.n_policies == 1)
 		rc = emit_seccomp_bpf(res.policies[0], d, &bpf);
 	diag_free(d);
@@ -73,12 +73,12 @@ static long run_in_child(const struct buf *bpf, struct call call)
 	if (pid == 0) {
 		close(pipefd[0]);
 		struct sock_fprog prog = {(unsigned short)(bpf->len / sizeof(struct sock_filter)),
-					  (struct sock_filter *)bpf->data};
+		                          (struct sock_filter *)bpf->data};
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
 		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
 			_exit(99);
 		long r = syscall(call.nr, call.args[0], call.args[1], call.args[2], call.args[3],
-				 call.args[4], call.args[5]);
+		                 call.args[4], call.args[5]);
 		long report = r < 0 ? -errno : r;
 		if (write(pipefd[1], &report, sizeof(report)) != sizeof(report))
 			_exit(98);
@@ -101,10 +101,9 @@ static long run_in_child(const struct buf *bpf, struct call call)
 	return report;
 }
 
-static const char *const demo_like =
-    "include \"system.cell\"\n"
-    "include \"base-syscalls.cell\"\n"
-    "policy t : system, base-syscalls { net none }\n";
+static const char *const demo_like = "include \"system.cell\"\n"
+                                     "include \"base-syscalls.cell\"\n"
+                                     "policy t : system, base-syscalls { net none }\n";
 
 static void test_stock_base_syscalls(void **state)
 {
@@ -129,9 +128,9 @@ static void test_stock_base_syscalls(void **state)
 	assert_int_equal(run_in_child(&bpf, (struct call){SYS_mount, {0, 0, 0, 0, 0}}), -EPERM);
 	/* net none: Internet sockets are refused by the first rule... */
 	assert_int_equal(run_in_child(&bpf, (struct call){SYS_socket, {AF_INET, SOCK_STREAM, 0}}),
-			 -EAFNOSUPPORT);
+	                 -EAFNOSUPPORT);
 	assert_int_equal(run_in_child(&bpf, (struct call){SYS_socket, {AF_INET6, SOCK_DGRAM, 0}}),
-			 -EAFNOSUPPORT);
+	                 -EAFNOSUPPORT);
 	/* ...also with the upper half of the int set. */
 	assert_int_equal(
 	    run_in_child(&bpf, (struct call){SYS_socket, {(long)0x100000002LL, SOCK_STREAM, 0}}),
@@ -151,16 +150,16 @@ static void test_first_match_in_written_order(void **state)
 	/* An allow written before a deny wins for what it matches, and the deny
 	 * still holds for the rest: the lowering must keep both. */
 	struct buf bpf = compile_policy("policy t {\n"
-					"  net host\n"
-					"  syscalls {\n"
-					"    default allow\n"
-					"    allow ioctl(cmd) if cmd == FIONREAD\n"
-					"    kill  ioctl(cmd) if cmd == FIONBIO\n"
-					"    deny  ioctl errno ENOTTY\n"
-					"    deny  personality(persona) errno EINVAL\n"
-					"          if persona != 0xffffffff && persona != 0\n"
-					"  }\n"
-					"}\n");
+	                                "  net host\n"
+	                                "  syscalls {\n"
+	                                "    default allow\n"
+	                                "    allow ioctl(cmd) if cmd == FIONREAD\n"
+	                                "    kill  ioctl(cmd) if cmd == FIONBIO\n"
+	                                "    deny  ioctl errno ENOTTY\n"
+	                                "    deny  personality(persona) errno EINVAL\n"
+	                                "          if persona != 0xffffffff && persona != 0\n"
+	                                "  }\n"
+	                                "}\n");
 	assert_int_equal(run_in_child(&bpf, (struct call){SYS_ioctl, {-1, FIONREAD}}), -EBADF);
 	assert_int_equal(run_in_child(&bpf, (struct call){SYS_ioctl, {-1, FIONBIO}}), KILLED);
 	assert_int_equal(run_in_child(&bpf, (struct call){SYS_ioctl, {-1, TCGETS}}), -ENOTTY);
