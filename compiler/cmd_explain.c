@@ -1,5 +1,6 @@
 /* cmd_explain.c - `cell explain` (see cmd_explain.h). */
 #include "cmd_explain.h"
+#include "cli.h"
 #include "bpf_disasm.h"
 #include "bpf_sim.h"
 #include "cmd_test.h"
@@ -323,43 +324,29 @@ static void summarise(const struct ir_policy *p, const struct buf *bpf)
 /* ---- driver ----------------------------------------------------------------------- */
 
 struct explain_args {
-	struct resolve_options ro;
-	const char **defines, **includes;
-	size_t n_defines, n_includes;
+	struct cli_policy_args policy;
 	bool bpf;
 	const char *file;
 	char **calls;
 	size_t n_calls;
 };
 
-static void add(const char ***list, size_t *n, const char *s)
-{
-	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
-	(*list)[(*n)++] = s;
-}
-
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct explain_args *a)
 {
 	enum { OPT_BPF = 256 };
 	static const struct option options[] = {
-	    {"policy", required_argument, NULL, 'p'},  {"define", required_argument, NULL, 'D'},
-	    {"include", required_argument, NULL, 'I'}, {"bpf", no_argument, NULL, OPT_BPF},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+	    CLI_POLICY_LONGOPTS,
+	    {"bpf", no_argument, NULL, OPT_BPF},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:D:I:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CLI_POLICY_SHORTOPTS "h", options, NULL)) != -1) {
+		if (cli_policy_option(&a->policy, c, optarg))
+			continue;
 		switch (c) {
-		case 'p':
-			a->ro.only_policy = optarg;
-			break;
-		case 'D':
-			add(&a->defines, &a->n_defines, optarg);
-			break;
-		case 'I':
-			add(&a->includes, &a->n_includes, optarg);
-			break;
 		case OPT_BPF:
 			a->bpf = true;
 			break;
@@ -378,10 +365,6 @@ static int parse_args(int argc, char **argv, struct explain_args *a)
 	a->file = argv[optind];
 	a->calls = argv + optind + 1;
 	a->n_calls = (size_t)(argc - optind - 1);
-	a->ro.defines = a->defines;
-	a->ro.n_defines = a->n_defines;
-	a->ro.include_dirs = a->includes;
-	a->ro.n_include_dirs = a->n_includes;
 	return -1;
 }
 
@@ -406,7 +389,7 @@ static int explain_file(const struct explain_args *a)
 	if (rc >= 0)
 		return rc;
 	struct compiled_file f;
-	rc = compiled_file_load(a->file, &a->ro, stderr, &f);
+	rc = compiled_file_load(a->file, &a->policy.ro, stderr, &f);
 	for (size_t i = 0; rc == 0 && i < f.res.n_policies; i++) {
 		const struct ir_policy *p = f.res.policies[i];
 		if (i > 0)
@@ -449,8 +432,7 @@ int cmd_explain(int argc, char **argv)
 	if (rc < 0)
 		rc = explain_file(&a);
 	fflush(stdout);
-	free(a.defines);
-	free(a.includes);
+	cli_policy_args_free(&a.policy);
 	names_cleanup();
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* cmd_test.c - `cell test`: expectations checked on the emitted filter (see cmd_test.h). */
 #include "cmd_test.h"
+#include "cli.h"
 #include "emit_seccomp.h"
 #include "names.h"
 
@@ -362,49 +363,26 @@ void expect_check_policy(struct diag_ctx *d, const struct ir_policy *p, const st
 	}
 }
 
-struct string_list {
-	const char **items;
-	size_t n;
-};
-
-static void string_list_add(struct string_list *l, const char *s)
-{
-	l->items = xrealloc(l->items, (l->n + 1) * sizeof(*l->items));
-	l->items[l->n++] = s;
-}
-
 int cmd_test(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"policy", required_argument, NULL, 'p'},
-	    {"define", required_argument, NULL, 'D'},
-	    {"include", required_argument, NULL, 'I'},
+	    CLI_POLICY_LONGOPTS,
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct string_list defines = {0}, includes = {0};
-	struct resolve_options ro = {0};
+	struct cli_policy_args pa = {0};
 	int c, rc = -1;
 	optind = 1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "p:D:I:h", options, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			ro.only_policy = optarg;
-			break;
-		case 'D':
-			string_list_add(&defines, optarg);
-			break;
-		case 'I':
-			string_list_add(&includes, optarg);
-			break;
-		case 'h':
+	while (rc < 0 &&
+	       (c = getopt_long(argc, argv, CLI_POLICY_SHORTOPTS "h", options, NULL)) != -1) {
+		if (cli_policy_option(&pa, c, optarg))
+			continue;
+		if (c == 'h') {
 			fputs(cmd_test_usage, stdout);
 			rc = 0;
-			break;
-		default:
+		} else {
 			fputs(cmd_test_usage, stderr);
 			rc = 2;
-			break;
 		}
 	}
 	if (rc < 0 && argc - optind != 1) {
@@ -414,12 +392,8 @@ int cmd_test(int argc, char **argv)
 		rc = 2;
 	}
 	if (rc < 0) {
-		ro.defines = defines.items;
-		ro.n_defines = defines.n;
-		ro.include_dirs = includes.items;
-		ro.n_include_dirs = includes.n;
 		struct compiled_file f;
-		rc = compiled_file_load(argv[optind], &ro, stderr, &f);
+		rc = compiled_file_load(argv[optind], &pa.ro, stderr, &f);
 		if (rc == 0) {
 			struct expect_counts counts = {0};
 			for (size_t i = 0; i < f.res.n_policies; i++)
@@ -432,7 +406,6 @@ int cmd_test(int argc, char **argv)
 		compiled_file_free(&f);
 		names_cleanup();
 	}
-	free(defines.items);
-	free(includes.items);
+	cli_policy_args_free(&pa);
 	return rc;
 }

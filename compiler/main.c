@@ -5,6 +5,7 @@
  * (or a file could not be read), 3 out of memory. Everything else lives in
  * the modules; this file only parses arguments and calls them.
  */
+#include "cli.h"
 #include "cmd_explain.h"
 #include "cmd_test.h"
 #include "compile.h"
@@ -91,42 +92,27 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-struct string_list {
-	const char **items;
-	size_t n;
-};
-
-static void string_list_add(struct string_list *l, const char *s)
-{
-	l->items = xrealloc(l->items, (l->n + 1) * sizeof(*l->items));
-	l->items[l->n++] = s;
-}
-
 static int cmd_compile(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"output", required_argument, NULL, 'o'}, {"policy", required_argument, NULL, 'p'},
-	    {"define", required_argument, NULL, 'D'}, {"include", required_argument, NULL, 'I'},
-	    {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
-	    {"emit", required_argument, NULL, 'E'},   {NULL, 0, NULL, 0},
+	    CLI_POLICY_LONGOPTS,
+	    {"output", required_argument, NULL, 'o'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"emit", required_argument, NULL, 'E'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct string_list defines = {0}, includes = {0};
+	struct cli_policy_args pa = {0};
 	struct compile_options co = {0};
-	int c;
+	int c, rc = -1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:p:D:I:qh", options, NULL)) != -1) {
+	while (rc < 0 &&
+	       (c = getopt_long(argc, argv, CLI_POLICY_SHORTOPTS "o:qh", options, NULL)) != -1) {
+		if (cli_policy_option(&pa, c, optarg))
+			continue;
 		switch (c) {
 		case 'o':
 			co.out_dir = optarg;
-			break;
-		case 'p':
-			co.resolve.only_policy = optarg;
-			break;
-		case 'D':
-			string_list_add(&defines, optarg);
-			break;
-		case 'I':
-			string_list_add(&includes, optarg);
 			break;
 		case 'q':
 			co.quiet = true;
@@ -134,60 +120,45 @@ static int cmd_compile(int argc, char **argv)
 		case 'E': {
 			const char *bad = NULL;
 			int mask = compile_parse_emit(optarg, &bad);
-			if (mask < 0) {
-				free(defines.items);
-				free(includes.items);
-				return usage_error(compile_usage,
-				                   "unknown --emit kind at '%s' (oci, c, asm, pfc)",
-				                   bad);
-			}
-			co.emit |= (unsigned)mask;
+			if (mask < 0)
+				rc = usage_error(compile_usage,
+				                 "unknown --emit kind at '%s' (oci, c, asm, pfc)",
+				                 bad);
+			else
+				co.emit |= (unsigned)mask;
 			break;
 		}
 		case 'h':
 			fputs(compile_usage, stdout);
-			free(defines.items);
-			free(includes.items);
-			return 0;
+			rc = 0;
+			break;
 		default:
-			free(defines.items);
-			free(includes.items);
 			fputs(compile_usage, stderr);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			break;
 		}
 	}
-	int rc;
-	if (argc - optind != 1) {
+	if (rc < 0 && argc - optind != 1) {
 		rc = usage_error(compile_usage, "%s",
 		                 argc - optind ? "compile takes one policy file"
 		                               : "compile needs a policy file");
-	} else {
-		co.resolve.defines = defines.items;
-		co.resolve.n_defines = defines.n;
-		co.resolve.include_dirs = includes.items;
-		co.resolve.n_include_dirs = includes.n;
+	} else if (rc < 0) {
+		co.resolve = pa.ro;
 		rc = compile_policy_file(argv[optind], &co, stderr);
 	}
-	free(defines.items);
-	free(includes.items);
+	cli_policy_args_free(&pa);
 	return rc;
 }
 
 /* The cellrun options `cell run` passes through, by getopt code. */
-static const char *passthrough_name(int c)
-{
-	static const char *const names[] = {"--param",       "--bwrap",   "--user",
-	                                    "--status-json", "--dry-run", "--best-effort"};
-	return names[c - 256];
-}
+enum { OPT_PARAM = 256, OPT_BWRAP, OPT_USER, OPT_STATUS, OPT_DRY, OPT_BEST, OPT_SHOW };
+static const char *const passthrough_names[] = {"--param",       "--bwrap",   "--user",
+                                                "--status-json", "--dry-run", "--best-effort"};
 
 static int cmd_run(int argc, char **argv)
 {
-	enum { OPT_PARAM = 256, OPT_BWRAP, OPT_USER, OPT_STATUS, OPT_DRY, OPT_BEST, OPT_SHOW };
 	static const struct option options[] = {
-	    {"policy", required_argument, NULL, 'p'},
-	    {"define", required_argument, NULL, 'D'},
-	    {"include", required_argument, NULL, 'I'},
+	    CLI_POLICY_LONGOPTS,
 	    {"param", required_argument, NULL, OPT_PARAM},
 	    {"bwrap", required_argument, NULL, OPT_BWRAP},
 	    {"user", required_argument, NULL, OPT_USER},
@@ -202,31 +173,26 @@ static int cmd_run(int argc, char **argv)
 	int split = 1;
 	while (split < argc && strcmp(argv[split], "--") != 0)
 		split++;
-	struct string_list defines = {0}, includes = {0}, passthrough = {0};
-	struct resolve_options ro = {0};
+	struct cli_policy_args pa = {0};
+	const char **passthrough = xcalloc((size_t)argc * 2 + 1, sizeof(*passthrough));
+	size_t n_passthrough = 0;
 	int c, rc = -1;
 	optind = 1;
-	while (rc < 0 && (c = getopt_long(split, argv, "p:D:I:h", options, NULL)) != -1) {
+	while (rc < 0 &&
+	       (c = getopt_long(split, argv, CLI_POLICY_SHORTOPTS "h", options, NULL)) != -1) {
+		if (cli_policy_option(&pa, c, optarg))
+			continue;
 		switch (c) {
-		case 'p':
-			ro.only_policy = optarg;
-			break;
-		case 'D':
-			string_list_add(&defines, optarg);
-			break;
-		case 'I':
-			string_list_add(&includes, optarg);
-			break;
 		case OPT_PARAM:
 		case OPT_BWRAP:
 		case OPT_USER:
 		case OPT_STATUS:
-			string_list_add(&passthrough, passthrough_name(c));
-			string_list_add(&passthrough, optarg);
+			passthrough[n_passthrough++] = passthrough_names[c - OPT_PARAM];
+			passthrough[n_passthrough++] = optarg;
 			break;
 		case OPT_DRY:
 		case OPT_BEST:
-			string_list_add(&passthrough, passthrough_name(c));
+			passthrough[n_passthrough++] = passthrough_names[c - OPT_PARAM];
 			break;
 		case OPT_SHOW: {
 			const struct embedded_file *f = embedded_find(EMBEDDED_DEFAULT_PATH);
@@ -251,18 +217,12 @@ static int cmd_run(int argc, char **argv)
 			                 argv[optind + 1]);
 		else if (split + 1 >= argc)
 			rc = usage_error(run_usage, "%s", "run needs a command after '--'");
-		else {
-			ro.defines = defines.items;
-			ro.n_defines = defines.n;
-			ro.include_dirs = includes.items;
-			ro.n_include_dirs = includes.n;
-			rc = run_policy(policy, &ro, (char *const *)passthrough.items,
-			                passthrough.n, argv + split + 1, stderr);
-		}
+		else
+			rc = run_policy(policy, &pa.ro, (char *const *)passthrough, n_passthrough,
+			                argv + split + 1, stderr);
 	}
-	free(defines.items);
-	free(includes.items);
-	free(passthrough.items);
+	cli_policy_args_free(&pa);
+	free(passthrough);
 	return rc;
 }
 

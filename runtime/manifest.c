@@ -339,9 +339,15 @@ int rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b, char *e
 
 /* ---- trust: sshd's StrictModes --------------------------------------------- */
 
-static int check_owner_mode(const char *path, const struct stat *st, uid_t caller, char *err,
-                            size_t err_size)
+/* `above` is true for the directories above the file. A root-owned sticky
+ * directory (/tmp) is accepted there: in it, nobody but an entry's owner can
+ * rename or remove the entry, so the next component, checked in turn, cannot
+ * be swapped for someone else's. */
+static int check_owner_mode(const char *path, const struct stat *st, uid_t caller, bool above,
+                            char *err, size_t err_size)
 {
+	if (above && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && st->st_uid == 0)
+		return 0;
 	if (st->st_uid != 0 && st->st_uid != caller)
 		return fail(
 		    err, err_size,
@@ -361,13 +367,14 @@ int rt_path_trusted(const char *path, uid_t caller, char *err, size_t err_size)
 	if (!real)
 		return fail(err, err_size, "cannot resolve %s: %s", path, strerror(errno));
 	int result = 0;
+	bool above = false;
 	/* The file itself, then each directory above it, up to and with /. */
-	for (;;) {
+	for (;; above = true) {
 		struct stat st;
 		if (stat(real, &st) < 0)
 			result = fail(err, err_size, "cannot stat %s: %s", real, strerror(errno));
 		else
-			result = check_owner_mode(real, &st, caller, err, err_size);
+			result = check_owner_mode(real, &st, caller, above, err, err_size);
 		if (result < 0 || strcmp(real, "/") == 0)
 			break;
 		char *slash = strrchr(real, '/');
@@ -440,7 +447,7 @@ static int open_trusted(const char *path, char *err, size_t err_size)
 		close(fd);
 		return fail(err, err_size, "refusing %s: not a regular file", path);
 	}
-	if (check_owner_mode(path, &st, getuid(), err, err_size) < 0 ||
+	if (check_owner_mode(path, &st, getuid(), false, err, err_size) < 0 ||
 	    rt_path_trusted(path, getuid(), err, err_size) < 0) {
 		close(fd);
 		return -1;

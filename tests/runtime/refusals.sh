@@ -78,6 +78,18 @@ copy
 chmod 777 "$work/c"
 refused "world-writable directory" "refusing $work/c: it is writable by every user" \
 	$ok_params "$work/c/rt-base" -- /bin/true
+# A sticky world-writable directory owned by someone else than root is no
+# safer than a plain one (its owner can replace entries)...
+chmod 1777 "$work/c"
+if [ "$(id -u)" -eq 0 ]; then
+	chown "$user" "$work/c"
+	refused "sticky directory not owned by root" "refusing $work/c: it is owned by uid $uid_of_user" \
+		$ok_params "$work/c/rt-base" -- /bin/true
+	chown 0 "$work/c"
+	# ...but a root-owned sticky one, like /tmp, protects what is in it.
+	"$cellrun" $ok_params "$work/c/rt-base" -- /bin/true 2>"$work/err"
+	check "root-owned sticky directory (like /tmp) accepted" 0 $?
+fi
 chmod 755 "$work/c"
 chown "$user" "$work/c/rt-base.limits"
 refused "piece owned by another user" "refusing $work/c/rt-base.limits: it is owned by uid $uid_of_user" \
