@@ -1,5 +1,6 @@
 /* fill.c - params, the filled argument file, sealed memfds. */
 #include "fill.h"
+#include "rt_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,17 +10,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-static int fail(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static struct rt_param *find_param(struct rt_bundle *b, const char *name, size_t len)
 {
@@ -40,16 +30,16 @@ static bool has_dotdot(const char *path)
 static int check_value(const struct rt_param *p, const char *value, char *err, size_t err_size)
 {
 	if (strchr(value, '\n'))
-		return fail(err, err_size, "param %s: the value contains a newline", p->name);
+		return rt_fail(err, err_size, "param %s: the value contains a newline", p->name);
 	if (!p->is_path)
 		return 0;
 	if (value[0] != '/')
-		return fail(err, err_size,
-		            "param %s is a path and needs an absolute path, not '%s'", p->name,
-		            value);
+		return rt_fail(err, err_size,
+		               "param %s is a path and needs an absolute path, not '%s'", p->name,
+		               value);
 	if (has_dotdot(value))
-		return fail(err, err_size, "param %s: the path '%s' contains a '..' component",
-		            p->name, value);
+		return rt_fail(err, err_size, "param %s: the path '%s' contains a '..' component",
+		               p->name, value);
 	return 0;
 }
 
@@ -59,25 +49,25 @@ int rt_params_bind(struct rt_bundle *b, char *const *assignments, size_t n, char
 	for (size_t i = 0; i < n; i++) {
 		const char *eq = strchr(assignments[i], '=');
 		if (!eq || eq == assignments[i])
-			return fail(err, err_size, "--param '%s' is not NAME=VALUE",
-			            assignments[i]);
+			return rt_fail(err, err_size, "--param '%s' is not NAME=VALUE",
+			               assignments[i]);
 		size_t len = (size_t)(eq - assignments[i]);
 		struct rt_param *p = find_param(b, assignments[i], len);
 		if (!p)
-			return fail(err, err_size, "--param %.*s: bundle %s has no such param%s",
-			            (int)len, assignments[i], b->name,
-			            b->n_params ? "" : " (it takes none)");
+			return rt_fail(err, err_size, "--param %.*s: bundle %s has no such param%s",
+			               (int)len, assignments[i], b->name,
+			               b->n_params ? "" : " (it takes none)");
 		if (p->value)
-			return fail(err, err_size, "--param %s is given twice", p->name);
+			return rt_fail(err, err_size, "--param %s is given twice", p->name);
 		if (check_value(p, eq + 1, err, err_size) < 0)
 			return -1;
 		p->value = eq + 1;
 	}
 	for (size_t i = 0; i < b->n_params; i++)
 		if (!b->params[i].value)
-			return fail(err, err_size, "param %s is missing: give --param %s=%s",
-			            b->params[i].name, b->params[i].name,
-			            b->params[i].is_path ? "/ABSOLUTE/PATH" : "VALUE");
+			return rt_fail(err, err_size, "param %s is missing: give --param %s=%s",
+			               b->params[i].name, b->params[i].name,
+			               b->params[i].is_path ? "/ABSOLUTE/PATH" : "VALUE");
 	return 0;
 }
 
@@ -104,7 +94,7 @@ int rt_args_fill(const struct rt_bundle *b, struct rt_bytes *out, char *err, siz
 	out->data = NULL;
 	out->len = 0;
 	if (in->len == 0 || s[in->len - 1] != '\0')
-		return fail(err, err_size, "the args piece does not end with a NUL");
+		return rt_fail(err, err_size, "the args piece does not end with a NUL");
 	while (s < end) {
 		const char *open = memmem(s, (size_t)(end - s), "${", 2);
 		const char *close = open ? memchr(open, '}', (size_t)(end - open)) : NULL;
@@ -118,7 +108,7 @@ int rt_args_fill(const struct rt_bundle *b, struct rt_bytes *out, char *err, siz
 		if (!p || memchr(open, '\0', (size_t)(close - open))) {
 			free(out->data);
 			out->data = NULL;
-			return fail(
+			return rt_fail(
 			    err, err_size,
 			    "the args piece has a '${' that names no param of the manifest: "
 			    "the bundle is inconsistent");
@@ -134,7 +124,7 @@ int rt_sealed_memfd(const char *name, const void *data, size_t len, char *err, s
 {
 	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
-		return fail(err, err_size, "memfd_create(%s): %s", name, strerror(errno));
+		return rt_fail(err, err_size, "memfd_create(%s): %s", name, strerror(errno));
 	const char *p = data;
 	for (size_t done = 0; done < len;) {
 		ssize_t n = write(fd, p + done, len - done);
@@ -143,7 +133,7 @@ int rt_sealed_memfd(const char *name, const void *data, size_t len, char *err, s
 		if (n <= 0) {
 			int e = n < 0 ? errno : EIO;
 			close(fd);
-			return fail(err, err_size, "writing memfd %s: %s", name, strerror(e));
+			return rt_fail(err, err_size, "writing memfd %s: %s", name, strerror(e));
 		}
 		done += (size_t)n;
 	}
@@ -151,7 +141,7 @@ int rt_sealed_memfd(const char *name, const void *data, size_t len, char *err, s
 	    lseek(fd, 0, SEEK_SET) != 0) {
 		int e = errno;
 		close(fd);
-		return fail(err, err_size, "sealing memfd %s: %s", name, strerror(e));
+		return rt_fail(err, err_size, "sealing memfd %s: %s", name, strerror(e));
 	}
 	return fd;
 }

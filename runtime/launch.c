@@ -1,5 +1,6 @@
 /* launch.c - find bwrap, check its version, start it. */
 #include "launch.h"
+#include "rt_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,25 +15,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int fail(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int rt_fd_high(int fd, char *err, size_t err_size)
 {
 	int high = fcntl(fd, F_DUPFD_CLOEXEC, RT_HIGH_FD);
 	int e = errno;
 	close(fd);
 	if (high < 0)
-		return fail(err, err_size, "cannot move fd %d above %d: %s", fd, RT_HIGH_FD,
-		            strerror(e));
+		return rt_fail(err, err_size, "cannot move fd %d above %d: %s", fd, RT_HIGH_FD,
+		               strerror(e));
 	return high;
 }
 
@@ -42,8 +32,8 @@ char *rt_find_bwrap(const char *option, char *err, size_t err_size)
 	if (given && *given) {
 		if (access(given, X_OK) == 0)
 			return strdup(given);
-		fail(err, err_size, "bwrap %s (from %s) cannot be executed: %s", given,
-		     option ? "--bwrap" : "$CELL_BWRAP", strerror(errno));
+		rt_fail(err, err_size, "bwrap %s (from %s) cannot be executed: %s", given,
+		        option ? "--bwrap" : "$CELL_BWRAP", strerror(errno));
 		return NULL;
 	}
 	const char *path = getenv("PATH");
@@ -61,9 +51,9 @@ char *rt_find_bwrap(const char *option, char *err, size_t err_size)
 			return candidate;
 		free(candidate);
 	}
-	fail(err, err_size,
-	     "cannot find bwrap (bubblewrap) on PATH; install it (apt install bubblewrap) or "
-	     "name it with --bwrap PATH or CELL_BWRAP");
+	rt_fail(err, err_size,
+	        "cannot find bwrap (bubblewrap) on PATH; install it (apt install bubblewrap) or "
+	        "name it with --bwrap PATH or CELL_BWRAP");
 	return NULL;
 }
 
@@ -158,12 +148,12 @@ static int ask_bwrap_version(const char *bwrap, unsigned version[3], char *err, 
 {
 	int out[2];
 	if (pipe2(out, O_CLOEXEC) < 0)
-		return fail(err, err_size, "pipe: %s", strerror(errno));
+		return rt_fail(err, err_size, "pipe: %s", strerror(errno));
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(out[0]);
 		close(out[1]);
-		return fail(err, err_size, "fork: %s", strerror(errno));
+		return rt_fail(err, err_size, "fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
 		dup2(out[1], 1);
@@ -185,9 +175,9 @@ static int ask_bwrap_version(const char *bwrap, unsigned version[3], char *err, 
 		;
 	text[strcspn(text, "\n")] = '\0';
 	if (sscanf(text, "bubblewrap %u.%u.%u", &version[0], &version[1], &version[2]) != 3)
-		return fail(err, err_size,
-		            "`%s --version` did not say `bubblewrap X.Y.Z` (it said '%.60s')",
-		            bwrap, text);
+		return rt_fail(err, err_size,
+		               "`%s --version` did not say `bubblewrap X.Y.Z` (it said '%.60s')",
+		               bwrap, text);
 	return 0;
 }
 
@@ -200,7 +190,7 @@ int rt_resolve_user(const char *spec, uid_t *uid, gid_t *gid, char *err, size_t 
 	struct passwd *pw;
 	if (*name && !*end && name[0] != '-' && errno == 0) {
 		if (number >= (unsigned long)(uid_t)-1)
-			return fail(err, err_size, "--user %s is out of range", name);
+			return rt_fail(err, err_size, "--user %s is out of range", name);
 		pw = getpwuid((uid_t)number);
 		*uid = (uid_t)number;
 		*gid = pw ? pw->pw_gid : (gid_t)number;
@@ -208,14 +198,14 @@ int rt_resolve_user(const char *spec, uid_t *uid, gid_t *gid, char *err, size_t 
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
 	} else {
-		return fail(err, err_size,
-		            "user '%s' does not exist; name an unprivileged user with --user",
-		            name);
+		return rt_fail(err, err_size,
+		               "user '%s' does not exist; name an unprivileged user with --user",
+		               name);
 	}
 	if (*uid == 0 || *gid == 0)
-		return fail(err, err_size,
-		            "user '%s' has uid or gid 0: the sandbox must not run as host root",
-		            name);
+		return rt_fail(err, err_size,
+		               "user '%s' has uid or gid 0: the sandbox must not run as host root",
+		               name);
 	return 0;
 }
 
@@ -320,7 +310,7 @@ pid_t rt_launch(const struct rt_launch *l, char *err, size_t err_size)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0)
-		return fail(err, err_size, "pipe: %s", strerror(errno));
+		return rt_fail(err, err_size, "pipe: %s", strerror(errno));
 	int report_w = rt_fd_high(report[1], err, err_size);
 	if (report_w < 0) {
 		close(report[0]);
@@ -333,7 +323,7 @@ pid_t rt_launch(const struct rt_launch *l, char *err, size_t err_size)
 	close(report_w);
 	if (pid < 0) {
 		close(report[0]);
-		return fail(err, err_size, "fork: %s", strerror(errno));
+		return rt_fail(err, err_size, "fork: %s", strerror(errno));
 	}
 	char msg[512];
 	ssize_t n;
@@ -344,7 +334,7 @@ pid_t rt_launch(const struct rt_launch *l, char *err, size_t err_size)
 		msg[n] = '\0';
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		return fail(err, err_size, "%s", msg);
+		return rt_fail(err, err_size, "%s", msg);
 	}
 	return pid;
 }

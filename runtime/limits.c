@@ -12,6 +12,7 @@
  * cgroup filesystem. Real hierarchies are found in mountinfo only.
  */
 #include "limits.h"
+#include "rt_util.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -48,31 +49,11 @@
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || err_size == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-}
-
-/* cellrun has no way to recover from running out of memory while setting
- * up a sandbox; like bubblewrap's die_oom(), say so and stop. */
-static void die_oom(void)
-{
-	fputs("cellrun: out of memory\n", stderr);
-	abort();
-}
-
 static char *path_join(const char *dir, const char *name)
 {
 	char *p;
 	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		die_oom();
+		rt_out_of_memory();
 	return p;
 }
 
@@ -80,7 +61,7 @@ static char *dup_or_die(const char *s)
 {
 	char *p = strdup(s);
 	if (!p)
-		die_oom();
+		rt_out_of_memory();
 	return p;
 }
 
@@ -102,13 +83,13 @@ static char *read_text(const char *path)
 	size_t cap = 4096, len = 0;
 	char *text = malloc(cap);
 	if (!text)
-		die_oom();
+		rt_out_of_memory();
 	for (;;) {
 		if (len + 1 >= cap) {
 			cap *= 2;
 			text = realloc(text, cap);
 			if (!text)
-				die_oom();
+				rt_out_of_memory();
 		}
 		ssize_t n = read(fd, text + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
@@ -138,7 +119,7 @@ static int write_control(const char *dir, const char *name, const char *value, c
 	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	int result = -1;
 	if (fd < 0) {
-		set_err(err, err_size, "cannot open %s: %s", path, strerror(errno));
+		(void)rt_fail(err, err_size, "cannot open %s: %s", path, strerror(errno));
 		goto out;
 	}
 	size_t len = strlen(value);
@@ -147,10 +128,10 @@ static int write_control(const char *dir, const char *name, const char *value, c
 		n = write(fd, value, len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		set_err(err, err_size, "cannot write \"%s\" to %s: %s", value, path,
-		        strerror(errno));
+		(void)rt_fail(err, err_size, "cannot write \"%s\" to %s: %s", value, path,
+		              strerror(errno));
 	else if ((size_t)n != len)
-		set_err(err, err_size, "short write of \"%s\" to %s", value, path);
+		(void)rt_fail(err, err_size, "short write of \"%s\" to %s", value, path);
 	else
 		result = 0;
 	close(fd);
@@ -268,23 +249,24 @@ static int parse_header(const char *line, const char *eol, char *err, size_t err
 	size_t prefix_len = sizeof(prefix) - 1;
 	uint64_t version;
 	if ((size_t)(eol - line) <= prefix_len || strncmp(line, prefix, prefix_len) != 0) {
-		set_err(err, err_size,
-		        "limits file: the first line must be `cell-limits %d`; this is not a "
-		        "limits file",
-		        LIMITS_VERSION);
+		(void)rt_fail(err, err_size,
+		              "limits file: the first line must be `cell-limits %d`; this is not a "
+		              "limits file",
+		              LIMITS_VERSION);
 		return -1;
 	}
 	if (!parse_u64(line + prefix_len, eol, &version)) {
-		set_err(err, err_size, "limits file line 1: bad version number \"%.*s\"",
-		        (int)(eol - line - (ptrdiff_t)prefix_len), line + prefix_len);
+		(void)rt_fail(err, err_size, "limits file line 1: bad version number \"%.*s\"",
+		              (int)(eol - line - (ptrdiff_t)prefix_len), line + prefix_len);
 		return -1;
 	}
 	if (version != LIMITS_VERSION) {
-		set_err(err, err_size,
-		        "limits file: unsupported format version %" PRIu64
-		        " (this cellrun reads version %d); use a cellrun as new as the cell that "
-		        "compiled the bundle",
-		        version, LIMITS_VERSION);
+		(void)rt_fail(
+		    err, err_size,
+		    "limits file: unsupported format version %" PRIu64
+		    " (this cellrun reads version %d); use a cellrun as new as the cell that "
+		    "compiled the bundle",
+		    version, LIMITS_VERSION);
 		return -1;
 	}
 	return 0;
@@ -297,25 +279,27 @@ static int parse_limit_line(const char *line, const char *eol, unsigned lineno,
 {
 	const char *key_end = memchr(line, ' ', (size_t)(eol - line));
 	if (!key_end) {
-		set_err(err, err_size, "limits file line %u: expected `KEY VALUE`, got \"%.*s\"",
-		        lineno, (int)(eol - line), line);
+		(void)rt_fail(err, err_size,
+		              "limits file line %u: expected `KEY VALUE`, got \"%.*s\"", lineno,
+		              (int)(eol - line), line);
 		return -1;
 	}
 	int index = find_limit_key(line, (size_t)(key_end - line));
 	if (index < 0) {
-		set_err(err, err_size, "limits file line %u: unknown key \"%.*s\"", lineno,
-		        (int)(key_end - line), line);
+		(void)rt_fail(err, err_size, "limits file line %u: unknown key \"%.*s\"", lineno,
+		              (int)(key_end - line), line);
 		return -1;
 	}
 	const struct limit_key *key = &limit_keys[index];
 	struct rt_limit *limit = (struct rt_limit *)((char *)out + key->offset);
 	if (limit->set) {
-		set_err(err, err_size, "limits file line %u: duplicate key %s", lineno, key->key);
+		(void)rt_fail(err, err_size, "limits file line %u: duplicate key %s", lineno,
+		              key->key);
 		return -1;
 	}
 	if (index < *last_index) {
-		set_err(err, err_size, "limits file line %u: %s is out of order (after %s)", lineno,
-		        key->key, limit_keys[*last_index].key);
+		(void)rt_fail(err, err_size, "limits file line %u: %s is out of order (after %s)",
+		              lineno, key->key, limit_keys[*last_index].key);
 		return -1;
 	}
 	const char *value = key_end + 1;
@@ -325,10 +309,11 @@ static int parse_limit_line(const char *line, const char *eol, unsigned lineno,
 		static const char be[] = "best-effort";
 		if ((size_t)(eol - value_end - 1) != sizeof(be) - 1 ||
 		    strncmp(value_end + 1, be, sizeof(be) - 1) != 0) {
-			set_err(err, err_size,
-			        "limits file line %u: after the value of %s, only \" best-effort\" "
-			        "may follow, not \"%.*s\"",
-			        lineno, key->key, (int)(eol - value_end), value_end);
+			(void)rt_fail(
+			    err, err_size,
+			    "limits file line %u: after the value of %s, only \" best-effort\" "
+			    "may follow, not \"%.*s\"",
+			    lineno, key->key, (int)(eol - value_end), value_end);
 			return -1;
 		}
 		best_effort = true;
@@ -340,13 +325,14 @@ static int parse_limit_line(const char *line, const char *eol, unsigned lineno,
 	    strncmp(value, "infinity", strlen("infinity")) == 0) {
 		parsed.infinite = true;
 	} else if (!parse_u64(value, value_end, &parsed.value)) {
-		set_err(err, err_size,
-		        "limits file line %u: bad value \"%.*s\" for %s: expected a decimal "
-		        "integer (no sign, no leading zeros, at most 2^64-1) or `infinity`",
-		        lineno, (int)(value_end - value), value, key->key);
+		(void)rt_fail(err, err_size,
+		              "limits file line %u: bad value \"%.*s\" for %s: expected a decimal "
+		              "integer (no sign, no leading zeros, at most 2^64-1) or `infinity`",
+		              lineno, (int)(value_end - value), value, key->key);
 		return -1;
 	} else if (parsed.value == 0 && !key->zero_allowed) {
-		set_err(err, err_size, "limits file line %u: %s may not be 0", lineno, key->key);
+		(void)rt_fail(err, err_size, "limits file line %u: %s may not be 0", lineno,
+		              key->key);
 		return -1;
 	}
 	*limit = parsed;
@@ -359,12 +345,13 @@ int rt_limits_parse(const char *text, size_t len, struct rt_limits *out, char *e
 	struct rt_limits parsed;
 	memset(&parsed, 0, sizeof(parsed));
 	if (len == 0) {
-		set_err(err, err_size, "limits file is empty; expected `cell-limits %d` first",
-		        LIMITS_VERSION);
+		(void)rt_fail(err, err_size,
+		              "limits file is empty; expected `cell-limits %d` first",
+		              LIMITS_VERSION);
 		return -1;
 	}
 	if (memchr(text, '\0', len)) {
-		set_err(err, err_size, "limits file contains a NUL byte; it must be text");
+		(void)rt_fail(err, err_size, "limits file contains a NUL byte; it must be text");
 		return -1;
 	}
 	const char *end = text + len;
@@ -373,8 +360,8 @@ int rt_limits_parse(const char *text, size_t len, struct rt_limits *out, char *e
 	for (const char *line = text; line < end; lineno++) {
 		const char *eol = memchr(line, '\n', (size_t)(end - line));
 		if (!eol) {
-			set_err(err, err_size, "limits file line %u does not end with a newline",
-			        lineno);
+			(void)rt_fail(err, err_size,
+			              "limits file line %u does not end with a newline", lineno);
 			return -1;
 		}
 		int rc = lineno == 1 ? parse_header(line, eol, err, err_size)
@@ -437,7 +424,7 @@ static void hierarchies_add(struct hierarchies *hs, const char *mount_point, con
 {
 	hs->items = realloc(hs->items, (hs->count + 1) * sizeof(*hs->items));
 	if (!hs->items)
-		die_oom();
+		rt_out_of_memory();
 	hs->items[hs->count++] = (struct hierarchy){
 	    .mount_point = dup_or_die(mount_point),
 	    .mount_root = dup_or_die(mount_root),
@@ -508,10 +495,10 @@ static int read_mountinfo(const char *root, struct hierarchies *hs, char *err, s
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (!f) {
-		set_err(err, err_size,
-		        "cannot read /proc/self/mountinfo to find the cgroup "
-		        "hierarchies: %s (is /proc mounted?)",
-		        strerror(errno));
+		(void)rt_fail(err, err_size,
+		              "cannot read /proc/self/mountinfo to find the cgroup "
+		              "hierarchies: %s (is /proc mounted?)",
+		              strerror(errno));
 		return -1;
 	}
 	char *line = NULL;
@@ -564,9 +551,10 @@ static int find_hierarchies(const char *root, struct hierarchies *hs, char *err,
 	if (hs->count == 0 && root)
 		discover_by_layout(root, hs);
 	if (hs->count == 0) {
-		set_err(err, err_size,
-		        "no cgroup hierarchy is mounted at or under %s (see /proc/self/mountinfo)",
-		        root ? root : "/");
+		(void)rt_fail(
+		    err, err_size,
+		    "no cgroup hierarchy is mounted at or under %s (see /proc/self/mountinfo)",
+		    root ? root : "/");
 		return -1;
 	}
 	return 0;
@@ -615,7 +603,7 @@ static char *own_cgroup_dir(const struct hierarchy *h, const char *self_cgroup)
 			char *ctls = strndup(c1 + 1, (size_t)(c2 - c1 - 1));
 			char *path = strndup(c2 + 1, (size_t)(eol - c2 - 1));
 			if (!ctls || !path)
-				die_oom();
+				rt_out_of_memory();
 			bool match = false;
 			if (h->version == RT_CGROUP_V2)
 				match = strncmp(line, "0::", 3) == 0;
@@ -624,7 +612,7 @@ static char *own_cgroup_dir(const struct hierarchy *h, const char *self_cgroup)
 					size_t n = strcspn(p, ",");
 					char *word = strndup(p, n);
 					if (!word)
-						die_oom();
+						rt_out_of_memory();
 					match = n > 0 && list_has(h->options, word, ",");
 					free(word);
 					p += n + (p[n] == ',');
@@ -644,7 +632,7 @@ static char *own_cgroup_dir(const struct hierarchy *h, const char *self_cgroup)
 					if (strcmp(rel, "/") == 0 || rel[0] == '\0')
 						dir = dup_or_die(h->mount_point);
 					else if (asprintf(&dir, "%s%s", h->mount_point, rel) < 0)
-						die_oom();
+						rt_out_of_memory();
 				}
 				free(path);
 				return dir;
@@ -663,7 +651,7 @@ static int populate_like_parent(const char *parent, const char *dir, char *err, 
 {
 	DIR *d = opendir(parent);
 	if (!d) {
-		set_err(err, err_size, "cannot list %s: %s", parent, strerror(errno));
+		(void)rt_fail(err, err_size, "cannot list %s: %s", parent, strerror(errno));
 		return -1;
 	}
 	int result = 0;
@@ -674,8 +662,8 @@ static int populate_like_parent(const char *parent, const char *dir, char *err, 
 			char *dst = path_join(dir, e->d_name);
 			int fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 			if (fd < 0) {
-				set_err(err, err_size, "cannot create %s: %s", dst,
-				        strerror(errno));
+				(void)rt_fail(err, err_size, "cannot create %s: %s", dst,
+				              strerror(errno));
 				result = -1;
 			} else {
 				close(fd);
@@ -722,7 +710,7 @@ static int remove_dir(const struct cg_dir *d, char *err, size_t err_size)
 			break;
 		sleep_ms(KILL_ROUND_PAUSE_MS);
 	}
-	set_err(err, err_size, "cannot remove cgroup %s: %s", d->path, strerror(errno));
+	(void)rt_fail(err, err_size, "cannot remove cgroup %s: %s", d->path, strerror(errno));
 	return -1;
 }
 
@@ -733,9 +721,10 @@ static struct cg_dir *make_dir(struct rt_cgroup *cg, const char *parent, const c
 	char *path = path_join(parent, name);
 	if (mkdir(path, 0755) < 0) {
 		int saved = errno;
-		set_err(err, err_size, "cannot create directory %s: %s%s", path, strerror(saved),
-		        saved == EEXIST ? " (left over from an earlier run? remove it with rmdir)"
-		                        : "");
+		(void)rt_fail(
+		    err, err_size, "cannot create directory %s: %s%s", path, strerror(saved),
+		    saved == EEXIST ? " (left over from an earlier run? remove it with rmdir)"
+		                    : "");
 		if (saved == EACCES || saved == EPERM || saved == EROFS) {
 			size_t used = err ? strlen(err) : 0;
 			if (err && used < err_size)
@@ -979,8 +968,8 @@ static int write_cpu(struct rt_cgroup *cg, const char *dir, uint64_t millicores,
 	/* millicores / 1000 cores = quota / period. */
 	uint64_t quota = millicores * (CPU_PERIOD_USEC / 1000);
 	if (millicores > UINT64_MAX / (CPU_PERIOD_USEC / 1000)) {
-		set_err(err, err_size, "cpu limit of %" PRIu64 " millicores is out of range",
-		        millicores);
+		(void)rt_fail(err, err_size, "cpu limit of %" PRIu64 " millicores is out of range",
+		              millicores);
 		return -1;
 	}
 	if (cg->version == RT_CGROUP_V2) {
@@ -1067,8 +1056,9 @@ static int check_placed(struct rt_cgroup *cg, const struct placement *pl, char *
 		         pl->v1_reason[c][0] ? pl->v1_reason[c] : "cgroup v1 was not tried",
 		         pl->v2_reason[0] ? pl->v2_reason : "not usable");
 		if (pl->required & BIT(c)) {
-			set_err(err, err_size, "cannot create a cgroup for the %s limit: %s. %s",
-			        limit_name(c), why, FIX_CGROUP);
+			(void)rt_fail(err, err_size,
+			              "cannot create a cgroup for the %s limit: %s. %s",
+			              limit_name(c), why, FIX_CGROUP);
 			return -1;
 		}
 		warn_best_effort(cg->log, c, why);
@@ -1095,9 +1085,9 @@ int rt_cgroup_create(const struct rt_limits *l, const char *root, const char *se
 		hierarchies_free(&hs);
 		for (int c = 0; c < CTL_CPUACCT; c++)
 			if (pl.required & BIT(c)) {
-				set_err(err, err_size,
-				        "cannot create a cgroup for the %s limit: %s. %s",
-				        limit_name(c), why, FIX_CGROUP);
+				(void)rt_fail(err, err_size,
+				              "cannot create a cgroup for the %s limit: %s. %s",
+				              limit_name(c), why, FIX_CGROUP);
 				return -1;
 			}
 		for (int c = 0; c < CTL_CPUACCT; c++)
@@ -1107,7 +1097,7 @@ int rt_cgroup_create(const struct rt_limits *l, const char *root, const char *se
 	}
 	struct rt_cgroup *cg = calloc(1, sizeof(*cg));
 	if (!cg)
-		die_oom();
+		rt_out_of_memory();
 	cg->log = log;
 	place_all(cg, &hs, self_cgroup, &pl);
 	hierarchies_free(&hs);
@@ -1119,7 +1109,8 @@ int rt_cgroup_create(const struct rt_limits *l, const char *root, const char *se
 		if (write_limit(cg, l, c, why, sizeof(why)) == 0)
 			continue;
 		if (pl.required & BIT(c)) {
-			set_err(err, err_size, "cannot set the %s limit: %s", limit_name(c), why);
+			(void)rt_fail(err, err_size, "cannot set the %s limit: %s", limit_name(c),
+			              why);
 			goto fail;
 		}
 		warn_best_effort(log, c, why);
@@ -1170,8 +1161,8 @@ int rt_cgroup_enter(struct rt_cgroup *cg, pid_t pid, char *err, size_t err_size)
 		             ? write_control(dir, "tasks", "0", why, sizeof(why))
 		             : write_control(dir, "cgroup.procs", text, why, sizeof(why));
 		if (rc < 0) {
-			set_err(err, err_size, "cannot move process %s into cgroup %s: %s", text,
-			        dir, why);
+			(void)rt_fail(err, err_size, "cannot move process %s into cgroup %s: %s",
+			              text, dir, why);
 			return -1;
 		}
 	}
@@ -1201,7 +1192,7 @@ static ssize_t list_procs(const struct rt_cgroup *cg, pid_t **pids)
 			if (pid > 0) {
 				*pids = realloc(*pids, (count + 1) * sizeof(**pids));
 				if (!*pids)
-					die_oom();
+					rt_out_of_memory();
 				(*pids)[count++] = (pid_t)pid;
 			}
 			p = end + strspn(end, "\n");
@@ -1246,7 +1237,7 @@ static int signal_by_procs(struct rt_cgroup *cg, int sig)
 			fresh++;
 			signalled = realloc(signalled, (n_signalled + 1) * sizeof(*signalled));
 			if (!signalled)
-				die_oom();
+				rt_out_of_memory();
 			signalled[n_signalled++] = pids[i];
 		}
 		free(pids);
@@ -1360,7 +1351,7 @@ static int set_rlimit(int resource, const char *what, rlim_t value, char *err, s
 		if (setrlimit(resource, &rl) == 0)
 			return 0;
 	}
-	set_err(err, err_size, "cannot set the %s rlimit: %s", what, strerror(errno));
+	(void)rt_fail(err, err_size, "cannot set the %s rlimit: %s", what, strerror(errno));
 	return -1;
 }
 
@@ -1402,8 +1393,8 @@ int rt_rlimits_apply(const struct rt_limits *l, bool memory_in_cgroup, char *err
 		return 0;
 	if (!mem->best_effort) {
 		/* rt_cgroup_create refuses this; never run with the limit silently gone. */
-		set_err(err, err_size,
-		        "the memory limit is not held by a cgroup and is not best-effort");
+		(void)rt_fail(err, err_size,
+		              "the memory limit is not held by a cgroup and is not best-effort");
 		return -1;
 	}
 	return set_rlimit(RLIMIT_AS, "address space (stand-in for memory)", rlim_of(mem), err,

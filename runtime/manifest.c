@@ -1,5 +1,6 @@
 /* manifest.c - load a bundle: trust checks, the manifest grammar, digests. */
 #include "manifest.h"
+#include "rt_util.h"
 #include "sha256.h"
 
 #include <errno.h>
@@ -18,34 +19,14 @@
 
 static const char *const piece_kinds[RT_PIECE_COUNT] = {"bpf", "args", "limits"};
 
-static int fail(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static void *must_alloc(void *p)
-{
-	if (!p) {
-		fputs("cellrun: out of memory\n", stderr);
-		exit(125);
-	}
-	return p;
-}
-
 static char *dup_str(const char *s)
 {
-	return must_alloc(strdup(s));
+	return rt_must_alloc(strdup(s));
 }
 
 static void *grow(void *array, size_t n, size_t elem)
 {
-	return must_alloc(realloc(array, (n + 1) * elem));
+	return rt_must_alloc(realloc(array, (n + 1) * elem));
 }
 
 /* ---- the grammar --------------------------------------------------------- */
@@ -137,7 +118,7 @@ enum stage {
 
 static int bad(struct parser *p, const char *what)
 {
-	return fail(p->err, p->err_size, "manifest line %d: %s", p->line, what);
+	return rt_fail(p->err, p->err_size, "manifest line %d: %s", p->line, what);
 }
 
 static int parse_bwrap_min(struct parser *p, const char *v)
@@ -180,7 +161,7 @@ static int parse_data(struct parser *p, char **f)
 	struct rt_data *d = &b->data[b->n_data++];
 	d->fd = p->next_data_fd++;
 	d->bytes.len = size;
-	d->bytes.data = must_alloc(malloc(size + 1));
+	d->bytes.data = rt_must_alloc(malloc(size + 1));
 	for (size_t i = 0; i < size; i++)
 		d->bytes.data[i] =
 		    (unsigned char)(hex_value(f[3][2 * i]) * 16 + hex_value(f[3][2 * i + 1]));
@@ -260,10 +241,10 @@ static int parse_line(struct parser *p, char *line, int *list_order)
 		if (n != 2 || strcmp(f[0], "cell-bundle") != 0)
 			return bad(p, "the first line must be `cell-bundle VERSION`");
 		if (strcmp(f[1], "1") != 0)
-			return fail(p->err, p->err_size,
-			            "bundle format version %s is not supported: this cellrun "
-			            "reads version %d only",
-			            f[1], RT_BUNDLE_VERSION);
+			return rt_fail(p->err, p->err_size,
+			               "bundle format version %s is not supported: this cellrun "
+			               "reads version %d only",
+			               f[1], RT_BUNDLE_VERSION);
 		break;
 	case S_NAME:
 		if (n != 2 || strcmp(f[0], "name") != 0 || !is_word(f[1]) || f[1][0] == '.' ||
@@ -314,10 +295,10 @@ int rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b, char *e
 	    .b = b, .stage = S_VERSION, .next_data_fd = 10, .err = err, .err_size = err_size};
 	int list_order = 0;
 	if (len == 0 || text[len - 1] != '\n')
-		return fail(err, err_size, "manifest is empty or does not end with a newline");
+		return rt_fail(err, err_size, "manifest is empty or does not end with a newline");
 	if (memchr(text, '\0', len) || memchr(text, '\r', len))
-		return fail(err, err_size, "manifest contains a NUL or carriage return");
-	char *copy = must_alloc(malloc(len + 1));
+		return rt_fail(err, err_size, "manifest contains a NUL or carriage return");
+	char *copy = rt_must_alloc(malloc(len + 1));
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	int result = 0;
@@ -332,8 +313,8 @@ int rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b, char *e
 	}
 	free(copy);
 	if (result == 0 && p.stage != S_END)
-		result = fail(err, err_size, "manifest ends early: line %d is missing `%s`",
-		              p.line + 1, p.stage >= S_PIECES ? "piece" : "a required key");
+		result = rt_fail(err, err_size, "manifest ends early: line %d is missing `%s`",
+		                 p.line + 1, p.stage >= S_PIECES ? "piece" : "a required key");
 	return result;
 }
 
@@ -349,15 +330,15 @@ static int check_owner_mode(const char *path, const struct stat *st, uid_t calle
 	if (above && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && st->st_uid == 0)
 		return 0;
 	if (st->st_uid != 0 && st->st_uid != caller)
-		return fail(
+		return rt_fail(
 		    err, err_size,
 		    "refusing %s: it is owned by uid %u, not by root or the caller (uid %u)", path,
 		    (unsigned)st->st_uid, (unsigned)caller);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return fail(err, err_size,
-		            "refusing %s: it is writable by %s (mode %04o); chmod go-w it", path,
-		            (st->st_mode & S_IWOTH) ? "every user" : "its group",
-		            (unsigned)(st->st_mode & 07777));
+		return rt_fail(err, err_size,
+		               "refusing %s: it is writable by %s (mode %04o); chmod go-w it", path,
+		               (st->st_mode & S_IWOTH) ? "every user" : "its group",
+		               (unsigned)(st->st_mode & 07777));
 	return 0;
 }
 
@@ -365,14 +346,15 @@ int rt_path_trusted(const char *path, uid_t caller, char *err, size_t err_size)
 {
 	char *real = realpath(path, NULL);
 	if (!real)
-		return fail(err, err_size, "cannot resolve %s: %s", path, strerror(errno));
+		return rt_fail(err, err_size, "cannot resolve %s: %s", path, strerror(errno));
 	int result = 0;
 	bool above = false;
 	/* The file itself, then each directory above it, up to and with /. */
 	for (;; above = true) {
 		struct stat st;
 		if (stat(real, &st) < 0)
-			result = fail(err, err_size, "cannot stat %s: %s", real, strerror(errno));
+			result =
+			    rt_fail(err, err_size, "cannot stat %s: %s", real, strerror(errno));
 		else
 			result = check_owner_mode(real, &st, caller, above, err, err_size);
 		if (result < 0 || strcmp(real, "/") == 0)
@@ -389,15 +371,15 @@ int rt_path_trusted(const char *path, uid_t caller, char *err, size_t err_size)
 static int read_all(int fd, const char *what, struct rt_bytes *out, char *err, size_t err_size)
 {
 	size_t cap = 4096, len = 0;
-	unsigned char *data = must_alloc(malloc(cap));
+	unsigned char *data = rt_must_alloc(malloc(cap));
 	for (;;) {
 		if (len == cap) {
 			if (cap >= MAX_FILE_SIZE) {
 				free(data);
-				return fail(err, err_size, "%s is larger than %u bytes", what,
-				            MAX_FILE_SIZE);
+				return rt_fail(err, err_size, "%s is larger than %u bytes", what,
+				               MAX_FILE_SIZE);
 			}
-			data = must_alloc(realloc(data, cap *= 2));
+			data = rt_must_alloc(realloc(data, cap *= 2));
 		}
 		ssize_t n = pread(fd, data + len, cap - len, (off_t)len);
 		if (n < 0 && errno == EINTR)
@@ -405,7 +387,7 @@ static int read_all(int fd, const char *what, struct rt_bytes *out, char *err, s
 		if (n < 0) {
 			int e = errno;
 			free(data);
-			return fail(err, err_size, "cannot read %s: %s", what, strerror(e));
+			return rt_fail(err, err_size, "cannot read %s: %s", what, strerror(e));
 		}
 		if (n == 0)
 			break;
@@ -421,17 +403,18 @@ static int verify_piece(struct rt_piece *piece, const char *what, char *err, siz
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	char hex[SHA256_HEX_SIZE];
 	if (piece->bytes.len != piece->size)
-		return fail(err, err_size,
-		            "%s has %zu bytes, the manifest says %zu: the bundle was altered or "
-		            "mixed with another compile",
-		            what, piece->bytes.len, piece->size);
+		return rt_fail(err, err_size,
+		               "%s has %zu bytes, the manifest says %zu: the bundle was altered or "
+		               "mixed with another compile",
+		               what, piece->bytes.len, piece->size);
 	sha256(piece->bytes.data, piece->bytes.len, digest);
 	sha256_to_hex(digest, hex);
 	if (strcmp(hex, piece->digest) != 0)
-		return fail(err, err_size,
-		            "%s does not match the manifest's SHA-256: the bundle was altered or "
-		            "mixed with another compile",
-		            what);
+		return rt_fail(
+		    err, err_size,
+		    "%s does not match the manifest's SHA-256: the bundle was altered or "
+		    "mixed with another compile",
+		    what);
 	return 0;
 }
 
@@ -441,11 +424,11 @@ static int open_trusted(const char *path, char *err, size_t err_size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return fail(err, err_size, "cannot open %s: %s", path, strerror(errno));
+		return rt_fail(err, err_size, "cannot open %s: %s", path, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return fail(err, err_size, "refusing %s: not a regular file", path);
+		return rt_fail(err, err_size, "refusing %s: not a regular file", path);
 	}
 	if (check_owner_mode(path, &st, getuid(), false, err, err_size) < 0 ||
 	    rt_path_trusted(path, getuid(), err, err_size) < 0) {
@@ -460,7 +443,7 @@ static int load_manifest_bytes(struct rt_bundle *b, const struct rt_bytes *text,
 {
 	char inner[512];
 	if (rt_manifest_parse((const char *)text->data, text->len, b, inner, sizeof(inner)) < 0)
-		return fail(err, err_size, "invalid bundle manifest: %s", inner);
+		return rt_fail(err, err_size, "invalid bundle manifest: %s", inner);
 	return 0;
 }
 
@@ -468,7 +451,7 @@ int rt_bundle_load_path(const char *prefix, struct rt_bundle *b, char *err, size
 {
 	memset(b, 0, sizeof(*b));
 	size_t plen = strlen(prefix);
-	char *path = must_alloc(malloc(plen + 256 + 16));
+	char *path = rt_must_alloc(malloc(plen + 256 + 16));
 	snprintf(path, plen + 16, "%s.manifest", prefix);
 	struct rt_bytes text = {0};
 	int fd = open_trusted(path, err, err_size);
@@ -537,11 +520,11 @@ int rt_bundle_check_arch(const struct rt_bundle *b, const char *machine, char *e
 	for (size_t i = 0; i < b->n_arches; i++)
 		if (strcmp(b->arches[i], mine) == 0)
 			return 0;
-	return fail(err, err_size,
-	            "bundle %s was compiled for %s%s, not for this machine (%s): its filter "
-	            "would kill every system call; recompile it here",
-	            b->name, b->n_arches ? b->arches[0] : "?", b->n_arches > 1 ? " and others" : "",
-	            mine);
+	return rt_fail(err, err_size,
+	               "bundle %s was compiled for %s%s, not for this machine (%s): its filter "
+	               "would kill every system call; recompile it here",
+	               b->name, b->n_arches ? b->arches[0] : "?",
+	               b->n_arches > 1 ? " and others" : "", mine);
 }
 
 void rt_bundle_free(struct rt_bundle *b)
