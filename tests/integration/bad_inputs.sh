@@ -1,5 +1,6 @@
 #!/bin/sh
-# Every tests/bad/*.cell must be refused: exit status 1 (not a crash, not 0),
+# Every tests/bad/*.cell and tests/bad-yaml/*.yaml must be refused by
+# `cell compile`: exit status 1 (not a crash, not 0),
 # a diagnostic containing the text of its first line's `# expect: ...`, and
 # no artifact written (the output directory stays absent or empty).
 # usage: bad_inputs.sh CELL SOURCE_DIR WORK_DIR
@@ -11,8 +12,8 @@ rm -rf "$work"
 mkdir -p "$work"
 pass=0
 fail=0
-for f in "$src"/tests/bad/*.cell; do
-	name=$(basename "$f" .cell)
+for f in "$src"/tests/bad/*.cell "$src"/tests/bad-yaml/*.yaml; do
+	name=$(basename "$f")
 	expect=$(head -n 1 "$f" | tr -d '\000' | sed -n 's/^# expect: //p')
 	if [ -z "$expect" ]; then
 		echo "FAIL $name: first line has no '# expect: ...'"
