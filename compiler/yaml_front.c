@@ -1920,13 +1920,19 @@ fail:
 	return NULL;
 }
 
+static struct ast_body *body_new(enum ast_body_kind kind, struct src_loc loc)
+{
+	struct ast_body *b = xcalloc(1, sizeof(*b));
+	b->kind = kind;
+	b->loc = loc;
+	return b;
+}
+
 static struct ast_body *syscalls_from(struct yfront *y, const struct ynode *key,
                                       const struct ynode *value)
 {
 	static const char *const keys[] = {"default", "groups", "rules"};
-	struct ast_body *b = xcalloc(1, sizeof(*b));
-	b->kind = AST_BODY_SYSCALLS;
-	b->loc = deref(key)->loc;
+	struct ast_body *b = body_new(AST_BODY_SYSCALLS, deref(key)->loc);
 	if (is_null(value) || !want(y, value, Y_MAPPING, "'syscalls'"))
 		return b;
 	const struct ynode *m = deref(value);
@@ -2146,9 +2152,7 @@ static struct ast_limit *limit_from(struct yfront *y, const struct ynode *key, i
 static struct ast_body *limits_from(struct yfront *y, const struct ynode *key,
                                     const struct ynode *value)
 {
-	struct ast_body *b = xcalloc(1, sizeof(*b));
-	b->kind = AST_BODY_LIMITS;
-	b->loc = deref(key)->loc;
+	struct ast_body *b = body_new(AST_BODY_LIMITS, deref(key)->loc);
 	if (is_null(value) || !want(y, value, Y_MAPPING, "'limits'"))
 		return b;
 	const struct ynode *m = deref(value);
@@ -2229,9 +2233,7 @@ static void env_item(struct yfront *y, const struct ynode *n, struct ast_env_stm
 static struct ast_body *env_from(struct yfront *y, const struct ynode *key,
                                  const struct ynode *value)
 {
-	struct ast_body *b = xcalloc(1, sizeof(*b));
-	b->kind = AST_BODY_ENV;
-	b->loc = deref(key)->loc;
+	struct ast_body *b = body_new(AST_BODY_ENV, deref(key)->loc);
 	if (is_null(value) || !want(y, value, Y_SEQUENCE, "'env'"))
 		return b;
 	struct ast_env_stmt **tail = &b->u.env;
@@ -2244,9 +2246,7 @@ static struct ast_body *process_from(struct yfront *y, const struct ynode *key,
                                      const struct ynode *value)
 {
 	static const char *const keys[] = {"hostname", "uid", "gid", "new-session"};
-	struct ast_body *b = xcalloc(1, sizeof(*b));
-	b->kind = AST_BODY_PROCESS;
-	b->loc = deref(key)->loc;
+	struct ast_body *b = body_new(AST_BODY_PROCESS, deref(key)->loc);
 	if (is_null(value) || !want(y, value, Y_MAPPING, "'process'"))
 		return b;
 	const struct ynode *m = deref(value);
@@ -2284,9 +2284,7 @@ static struct ast_body *net_from(struct yfront *y, const struct ynode *key,
 		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
 		if (str_eq(t, modes[i])) {
-			struct ast_body *b = xcalloc(1, sizeof(*b));
-			b->kind = AST_BODY_NET;
-			b->loc = deref(key)->loc;
+			struct ast_body *b = body_new(AST_BODY_NET, deref(key)->loc);
 			b->u.net = (enum ast_net_mode)i;
 			return b;
 		}
@@ -2433,9 +2431,7 @@ fail:
 static struct ast_body *test_from(struct yfront *y, const struct ynode *key,
                                   const struct ynode *value)
 {
-	struct ast_body *b = xcalloc(1, sizeof(*b));
-	b->kind = AST_BODY_TEST;
-	b->loc = deref(key)->loc;
+	struct ast_body *b = body_new(AST_BODY_TEST, deref(key)->loc);
 	if (is_null(value) || !want(y, value, Y_SEQUENCE, "'test'"))
 		return b;
 	struct ast_expect **tail = &b->u.tests;
@@ -2449,14 +2445,6 @@ static struct ast_body *test_from(struct yfront *y, const struct ynode *key,
 
 /* ---- policies and the file ----------------------------------------------------------------------
  */
-
-static struct ast_body *body_new(enum ast_body_kind kind, struct src_loc loc)
-{
-	struct ast_body *b = xcalloc(1, sizeof(*b));
-	b->kind = kind;
-	b->loc = loc;
-	return b;
-}
 
 static const char *const policy_keys[] = {"bases",  "param", "fs",      "net",  "syscalls",
                                           "limits", "env",   "process", "arch", "test"};
