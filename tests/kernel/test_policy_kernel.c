@@ -31,74 +31,16 @@
 #include "names.h"
 #include "resolve.h"
 
-#define KILLED (-1000) /* the child died of SIGSYS */
-
-static struct buf compile_policy(const char *text)
-{
-	char *log = NULL;
-	size_t log_len = 0;
-	FILE *out = open_memstream(&log, &log_len);
-	struct diag_ctx *d = diag_new(out);
-	const char *dirs[] = {CELL_SOURCE_DIR "/policies/lib"};
-	struct resolve_options opt = {.include_dirs = dirs, .n_include_dirs = 1};
-	struct resolve_result res;
-	struct buf bpf;
-	buf_init(&bpf);
-	int rc = resolve_text(d, CELL_SOURCE_DIR "/tests/kernel/inline.cell", text, strlen(text),
-	                      &opt, &res);
-	if (rc == 0 && res.n_policies == 1)
-		rc = emit_seccomp_bpf(res.policies[0], d, &bpf);
-	diag_free(d);
-	fclose(out);
-	if (rc != 0)
-		fail_msg("policy did not compile:\n%s", log);
-	free(log);
-	resolve_result_free(&res);
-	return bpf;
-}
+#include "kernel_support.h"
 
 struct call {
 	long nr;
 	long args[6];
 };
 
-/* Runs `call` in a child under `bpf`; returns -errno, the non-negative
- * result, or KILLED. */
 static long run_in_child(const struct buf *bpf, struct call call)
 {
-	int pipefd[2];
-	assert_int_equal(pipe(pipefd), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(pipefd[0]);
-		struct sock_fprog prog = {(unsigned short)(bpf->len / sizeof(struct sock_filter)),
-		                          (struct sock_filter *)bpf->data};
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
-			_exit(99);
-		long r = syscall(call.nr, call.args[0], call.args[1], call.args[2], call.args[3],
-		                 call.args[4], call.args[5]);
-		long report = r < 0 ? -errno : r;
-		if (write(pipefd[1], &report, sizeof(report)) != sizeof(report))
-			_exit(98);
-		_exit(0);
-	}
-	close(pipefd[1]);
-	long report = 0;
-	ssize_t n = read(pipefd[0], &report, sizeof(report));
-	close(pipefd[0]);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (WIFSIGNALED(status)) {
-		assert_int_equal(WTERMSIG(status), SIGSYS);
-		return KILLED;
-	}
-	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status) == 99)
-		fail_msg("the child could not load the filter");
-	assert_int_equal(n, (ssize_t)sizeof(report));
-	return report;
+	return kernel_run(bpf, call.nr, call.args);
 }
 
 static const char *const demo_like = "include \"system.cell\"\n"
