@@ -168,6 +168,27 @@ void ast_expect_free(struct ast_expect *e)
 	}
 }
 
+void ast_lint_ignore_free(struct ast_lint_ignore *l)
+{
+	while (l) {
+		struct ast_lint_ignore *next = l->next;
+		ast_word_free(l->ids);
+		ast_word_free(l->reason);
+		free(l);
+		l = next;
+	}
+}
+
+void ast_comment_free(struct ast_comment *c)
+{
+	while (c) {
+		struct ast_comment *next = c->next;
+		free(c->text);
+		free(c);
+		c = next;
+	}
+}
+
 static void body_contents_free(struct ast_body *b)
 {
 	switch (b->kind) {
@@ -198,6 +219,16 @@ static void body_contents_free(struct ast_body *b)
 		break;
 	case AST_BODY_TEST:
 		ast_expect_free(b->u.tests);
+		break;
+	case AST_BODY_LINT:
+		ast_lint_ignore_free(b->u.lint);
+		break;
+	case AST_BODY_UNTRUSTED:
+		break;
+	case AST_BODY_DESCRIPTION:
+	case AST_BODY_REQUIRES:
+	case AST_BODY_FALLBACK:
+		ast_word_free(b->u.words);
 		break;
 	}
 }
@@ -252,6 +283,7 @@ void ast_file_free(struct ast_file *f)
 		return;
 	/* f->path belongs to the diag context. */
 	ast_item_free(f->items);
+	ast_comment_free(f->comments);
 	free(f);
 }
 
@@ -603,6 +635,17 @@ static void dump_syscalls(struct buf *out, const struct ast_body *b, int depth)
 	dump_rules(out, b->u.syscalls.rules, depth);
 }
 
+static void dump_lint(struct buf *out, const struct ast_lint_ignore *l, int depth)
+{
+	for (; l; l = l->next) {
+		dump_indent(out, depth);
+		buf_puts(out, "ignore");
+		dump_words(out, l->ids, " ");
+		dump_words(out, l->reason, " because ");
+		dump_loc(out, l->loc);
+	}
+}
+
 static void dump_body(struct buf *out, const struct ast_body *b, int depth)
 {
 	static const char *const net_modes[] = {
@@ -658,6 +701,24 @@ static void dump_body(struct buf *out, const struct ast_body *b, int depth)
 			buf_puts(out, "test");
 			dump_loc(out, b->loc);
 			dump_tests(out, b->u.tests, depth + 1);
+			break;
+		case AST_BODY_LINT:
+			buf_puts(out, "lint");
+			dump_loc(out, b->loc);
+			dump_lint(out, b->u.lint, depth + 1);
+			break;
+		case AST_BODY_UNTRUSTED:
+			buf_puts(out, "untrusted");
+			dump_loc(out, b->loc);
+			break;
+		case AST_BODY_DESCRIPTION:
+		case AST_BODY_REQUIRES:
+		case AST_BODY_FALLBACK:
+			buf_puts(out, b->kind == AST_BODY_DESCRIPTION ? "description"
+			              : b->kind == AST_BODY_REQUIRES  ? "requires"
+			                                              : "fallback");
+			dump_words(out, b->u.words, " ");
+			dump_loc(out, b->loc);
 			break;
 		}
 	}

@@ -13,7 +13,12 @@
  *   file      := item*
  *   item      := include | const | group | policy
  *   policy    := name, bases, body (param | fs | net | syscalls | limits | env
- *                | process | arch | test)*
+ *                | process | arch | test | lint | untrusted | description
+ *                | requires | fallback)*
+ *
+ * Comments are not part of the tree's structure: the scanner keeps every one,
+ * in source order, in ast_file.comments, for `cell fmt` (which puts them back)
+ * and for `# lint: ID` suppressions (which the resolver reads).
  */
 #ifndef CELL_AST_H
 #define CELL_AST_H
@@ -214,6 +219,21 @@ struct ast_expect {
 	struct ast_expect *next;
 };
 
+/* ---- lint section ----------------------------------------------------------
+ *
+ *   lint { ignore CL012, CL013 because "why" }
+ *
+ * Each `ignore` silences the named lint rules for the whole policy (and for
+ * policies deriving from it). The reason is optional in the syntax so that a
+ * missing one is a lint finding, not a syntax error.
+ */
+struct ast_lint_ignore {
+	struct ast_word *ids;    /* identifiers, as written */
+	struct ast_word *reason; /* the `because` string, or NULL */
+	struct src_loc loc;      /* the `ignore` keyword */
+	struct ast_lint_ignore *next;
+};
+
 /* ---- policy -------------------------------------------------------------- */
 
 enum ast_net_mode { AST_NET_NONE, AST_NET_LOOPBACK, AST_NET_HOST };
@@ -230,6 +250,11 @@ enum ast_body_kind {
 	AST_BODY_PROCESS,
 	AST_BODY_ARCH,
 	AST_BODY_TEST,
+	AST_BODY_LINT,        /* lint { ignore ... } */
+	AST_BODY_UNTRUSTED,   /* `untrusted`: the policy runs code nobody vouches for */
+	AST_BODY_DESCRIPTION, /* description "text": words = the string */
+	AST_BODY_REQUIRES,    /* requires bwrap "0.8.0": words = the tool, the version */
+	AST_BODY_FALLBACK,    /* fallback landlock|none: words = the identifier */
 };
 
 struct ast_body {
@@ -247,8 +272,10 @@ struct ast_body {
 		struct ast_limit *limits;
 		struct ast_env_stmt *env;
 		struct ast_process_stmt *process;
-		struct ast_word *arches;  /* AST_BODY_ARCH: identifiers */
-		struct ast_expect *tests; /* AST_BODY_TEST */
+		struct ast_word *arches;      /* AST_BODY_ARCH: identifiers */
+		struct ast_expect *tests;     /* AST_BODY_TEST */
+		struct ast_lint_ignore *lint; /* AST_BODY_LINT */
+		struct ast_word *words;       /* DESCRIPTION, REQUIRES, FALLBACK (see above) */
 	} u;
 	struct ast_body *next;
 };
@@ -278,9 +305,17 @@ struct ast_item {
 	struct ast_item *next;
 };
 
+/* A comment: the text after '#', up to the end of its line. */
+struct ast_comment {
+	char *text;
+	struct src_loc loc; /* the '#' to the last byte of the line */
+	struct ast_comment *next;
+};
+
 struct ast_file {
 	const char *path; /* interned in the diag context */
 	struct ast_item *items;
+	struct ast_comment *comments; /* every comment, in source order */
 };
 
 /* Constructors used by the parser. They take ownership of the strings and
@@ -300,6 +335,8 @@ void ast_limit_free(struct ast_limit *l);
 void ast_env_stmt_free(struct ast_env_stmt *s);
 void ast_process_stmt_free(struct ast_process_stmt *s);
 void ast_expect_free(struct ast_expect *e);
+void ast_lint_ignore_free(struct ast_lint_ignore *l);
+void ast_comment_free(struct ast_comment *c);
 void ast_body_free(struct ast_body *b);
 void ast_policy_free(struct ast_policy *p);
 void ast_item_free(struct ast_item *i);

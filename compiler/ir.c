@@ -158,6 +158,11 @@ void ir_add_test(struct ir_policy *p, struct ir_test test)
 	IR_APPEND(p->tests, p->n_tests, test);
 }
 
+void ir_add_suppression(struct ir_policy *p, struct ir_suppression s)
+{
+	IR_APPEND(p->suppressions, p->n_suppressions, s);
+}
+
 const char *ir_limit_name(enum ir_limit_kind kind)
 {
 	static const char *const names[IR_LIMIT_COUNT] = {
@@ -240,5 +245,13 @@ void ir_policy_free(struct ir_policy *p)
 		free(p->tests[i].path);
 	}
 	free(p->tests);
+	free(p->description);
+	free(p->bwrap_required);
+	for (size_t i = 0; i < p->n_suppressions; i++) {
+		free(p->suppressions[i].id);
+		free(p->suppressions[i].reason);
+		free(p->suppressions[i].policy);
+	}
+	free(p->suppressions);
 	free(p);
 }

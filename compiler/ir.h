@@ -253,6 +253,27 @@ const struct ir_limit *ir_limits_get(const struct ir_limits *l, enum ir_limit_ki
 /* "hidden", "visible", "readonly", "writable". */
 const char *ir_fs_fact_name(enum ir_fs_fact fact);
 
+/* ---- what the policy says about itself ------------------------------------- */
+
+/* What cellrun may do when user namespaces are unavailable (`fallback`). */
+enum ir_fallback {
+	IR_FALLBACK_NONE,     /* refuse to run (the default) */
+	IR_FALLBACK_LANDLOCK, /* apply the policy in-process: Landlock, seccomp, limits */
+};
+
+/* A lint suppression: `lint { ignore ID because "..." }` in the policy or one
+ * of its bases (scoped false), or a `# lint: ID` comment on a line of one of
+ * their files (scoped true: only findings that start on that line). A
+ * comment's reason is the `because` written in the comment, else that of the
+ * rule on its line. */
+struct ir_suppression {
+	char *id;     /* as written: the lint pass checks it names a rule */
+	char *reason; /* NULL when none was given (itself a finding) */
+	bool scoped;
+	struct src_loc loc; /* the `ignore` keyword, or the comment */
+	char *policy;       /* the policy that holds it */
+};
+
 /* ---- the policy ----------------------------------------------------------- */
 
 struct ir_policy {
@@ -273,6 +294,19 @@ struct ir_policy {
 	size_t n_params;
 	struct ir_test *tests; /* the policy's own test blocks, in source order */
 	size_t n_tests;
+	/* Declarations: the first policy in the lineage that makes one wins,
+	 * except `untrusted`, which any policy in the lineage may set. */
+	bool untrusted; /* runs code nobody vouches for (lint asks for limits) */
+	struct src_loc untrusted_loc;
+	char *description; /* shown to people; NULL if none */
+	struct src_loc description_loc;
+	char *bwrap_required; /* `requires bwrap "X.Y.Z"`: the oldest bwrap the
+	                       * policy promises to run with; NULL if none */
+	struct src_loc bwrap_required_loc;
+	enum ir_fallback fallback;
+	struct src_loc fallback_loc;
+	struct ir_suppression *suppressions; /* the whole lineage's, in order */
+	size_t n_suppressions;
 };
 
 void ir_policy_free(struct ir_policy *p);
@@ -284,5 +318,6 @@ void ir_add_fs_op(struct ir_policy *p, struct ir_fs_op op);
 void ir_add_env_op(struct ir_policy *p, struct ir_env_op op);
 void ir_add_param(struct ir_policy *p, struct ir_param param);
 void ir_add_test(struct ir_policy *p, struct ir_test test);
+void ir_add_suppression(struct ir_policy *p, struct ir_suppression s);
 
 #endif

@@ -10,6 +10,7 @@
 #include "names.h"
 #include "quantity.h"
 #include "embedded.h"
+#include "emit_bwrap.h"
 #include "util.h"
 #include "yaml_front.h"
 
@@ -38,8 +39,10 @@ struct sym_group {
 struct sym_policy {
 	const char *name;
 	const struct ast_policy *policy;
-	bool in_main; /* defined in the file given on the command line */
-	int visit;    /* lineage DFS state: 0 new, 1 on stack, 2 done */
+	bool in_main;                /* defined in the file given on the command line */
+	int visit;                   /* lineage DFS state: 0 new, 1 on stack, 2 done */
+	const struct ast_file *file; /* its file, for `# lint:` comments */
+	struct src_loc span;         /* from `policy` to its closing '}' */
 };
 
 struct loaded_file {
@@ -321,7 +324,7 @@ static void register_items(struct resolver *r, const struct ast_file *f, bool is
 				diag_note(r->d, prev->policy->loc, "the first definition is here");
 				break;
 			}
-			struct sym_policy sp = {p->name, p, is_main, 0};
+			struct sym_policy sp = {p->name, p, is_main, 0, f, it->loc};
 			APPEND(r->policies, r->n_policies, sp);
 			/* Groups defined inside a syscalls section are global too:
 			 * one namespace is easier to review than scoping rules. */
@@ -1761,6 +1764,198 @@ static void resolve_tests(struct pctx *pc)
 	}
 }
 
+/* ---- declarations and lint suppressions ------------------------------------ */
+
+static bool parse_version(const char *text, struct bwrap_version *v)
+{
+	char tail;
+	v->micro = 0;
+	int n = sscanf(text, "%3u.%3u.%3u%c", &v->major, &v->minor, &v->micro, &tail);
+	if (n == 3 || n == 2) {
+		/* sscanf accepts signs and spaces: only digits and dots may appear. */
+		for (const char *c = text; *c; c++)
+			if (!(*c >= '0' && *c <= '9') && *c != '.')
+				return false;
+		return text[0] != '.' && text[strlen(text) - 1] != '.' && !strstr(text, "..");
+	}
+	return false;
+}
+
+static void resolve_requires(struct pctx *pc, const struct ast_body *b)
+{
+	const struct ast_word *tool = b->u.words, *version = tool ? tool->next : NULL;
+	if (!tool || !version)
+		return;
+	if (strcmp(tool->text, "bwrap") != 0) {
+		diag_error(pc->r->d, tool->loc,
+		           "unknown tool '%s' in 'requires'; the one tool is bwrap, as in "
+		           "'requires bwrap \"0.8.0\"'",
+		           tool->text);
+		return;
+	}
+	struct bwrap_version v;
+	if (strlen(version->text) != version->len || !parse_version(version->text, &v)) {
+		diag_error(pc->r->d, version->loc,
+		           "'requires bwrap' needs a version such as \"0.8.0\" (digits and dots)");
+		return;
+	}
+	if (!pc->ir->bwrap_required) {
+		char text[32];
+		pc->ir->bwrap_required = xstrdup(bwrap_version_format(v, text, sizeof(text)));
+		pc->ir->bwrap_required_loc = b->loc;
+	}
+}
+
+static void resolve_fallback(struct pctx *pc, const struct ast_body *b)
+{
+	const struct ast_word *mode = b->u.words;
+	enum ir_fallback f;
+	if (strcmp(mode->text, "landlock") == 0) {
+		f = IR_FALLBACK_LANDLOCK;
+	} else if (strcmp(mode->text, "none") == 0) {
+		f = IR_FALLBACK_NONE;
+	} else {
+		static const char *const modes[] = {"landlock", "none"};
+		diag_error(pc->r->d, mode->loc,
+		           "unknown fallback '%s' (it is 'landlock' or 'none')%s", mode->text,
+		           suggestion(mode->text, modes, 2, ""));
+		return;
+	}
+	pc->ir->fallback = f;
+	pc->ir->fallback_loc = b->loc;
+}
+
+/* Kept as written, control bytes included: the lint pass flags them
+ * (CL-rule "control characters in text shown to people"), and every printer
+ * escapes them. */
+static void resolve_description(struct pctx *pc, const struct ast_body *b)
+{
+	pc->ir->description = xstrndup(b->u.words->text, b->u.words->len);
+	pc->ir->description_loc = b->loc;
+}
+
+/* First in the lineage wins, like `net`; a policy may say each once. */
+static void resolve_declarations(struct pctx *pc)
+{
+	for (size_t i = 0; i < pc->lineage.n; i++) {
+		const struct src_loc *desc = NULL, *req = NULL, *fb = NULL, *untr = NULL;
+		pc->policy_name = pc->lineage.items[i]->name;
+		for (const struct ast_body *b = pc->lineage.items[i]->policy->body; b;
+		     b = b->next) {
+			switch (b->kind) {
+			case AST_BODY_UNTRUSTED:
+				if (!first_setting(pc, &untr, b->loc, "'untrusted'"))
+					break;
+				untr = &b->loc;
+				if (!pc->ir->untrusted) {
+					pc->ir->untrusted = true;
+					pc->ir->untrusted_loc = b->loc;
+				}
+				break;
+			case AST_BODY_DESCRIPTION:
+				if (!first_setting(pc, &desc, b->loc, "the description"))
+					break;
+				desc = &b->loc;
+				if (!pc->ir->description)
+					resolve_description(pc, b);
+				break;
+			case AST_BODY_REQUIRES:
+				if (!first_setting(pc, &req, b->loc, "'requires bwrap'"))
+					break;
+				req = &b->loc;
+				resolve_requires(pc, b);
+				break;
+			case AST_BODY_FALLBACK:
+				if (!first_setting(pc, &fb, b->loc, "the fallback"))
+					break;
+				fb = &b->loc;
+				if (!pc->ir->fallback_loc.line)
+					resolve_fallback(pc, b);
+				break;
+			default:
+				break;
+			}
+		}
+	}
+}
+
+static void add_suppression(struct pctx *pc, const char *id, size_t len, const char *reason,
+                            bool scoped, struct src_loc loc)
+{
+	struct ir_suppression s = {
+	    .id = xstrndup(id, len),
+	    .reason = reason ? xstrdup(reason) : NULL,
+	    .scoped = scoped,
+	    .loc = loc,
+	    .policy = xstrdup(pc->policy_name),
+	};
+	ir_add_suppression(pc->ir, s);
+}
+
+/* The reason of the rule written on `line` of `p`, if any. */
+static const char *rule_reason_on_line(const struct ast_policy *p, int line)
+{
+	for (const struct ast_body *b = p->body; b; b = b->next)
+		if (b->kind == AST_BODY_SYSCALLS)
+			for (const struct ast_rule *r = b->u.syscalls.rules; r; r = r->next)
+				if (r->loc.line <= line && line <= r->loc.end_line)
+					return r->reason;
+	return NULL;
+}
+
+/* `# lint: CL003, CL004 [because "why"]`: ids up to `because` or the end. */
+static void comment_suppressions(struct pctx *pc, const struct sym_policy *sp,
+                                 const struct ast_comment *c)
+{
+	const char *t = c->text;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	if (strncmp(t, "lint:", 5) != 0)
+		return;
+	t += 5;
+	const char *because = strstr(t, "because");
+	char *reason = NULL;
+	if (because) {
+		const char *open = strchr(because, '"');
+		const char *close = open ? strrchr(open + 1, '"') : NULL;
+		if (close)
+			reason = xstrndup(open + 1, (size_t)(close - open - 1));
+	}
+	const char *rule_reason = rule_reason_on_line(sp->policy, c->loc.line);
+	const char *end = because ? because : t + strlen(t);
+	while (t < end) {
+		while (t < end && (*t == ' ' || *t == '\t' || *t == ','))
+			t++;
+		const char *id = t;
+		while (t < end && *t != ' ' && *t != '\t' && *t != ',')
+			t++;
+		if (t > id)
+			add_suppression(pc, id, (size_t)(t - id), reason ? reason : rule_reason,
+			                true, c->loc);
+	}
+	free(reason);
+}
+
+static void resolve_suppressions(struct pctx *pc)
+{
+	for (size_t i = 0; i < pc->lineage.n; i++) {
+		const struct sym_policy *sp = pc->lineage.items[i];
+		pc->policy_name = sp->name;
+		for (const struct ast_body *b = sp->policy->body; b; b = b->next)
+			if (b->kind == AST_BODY_LINT)
+				for (const struct ast_lint_ignore *l = b->u.lint; l; l = l->next)
+					for (const struct ast_word *id = l->ids; id; id = id->next)
+						add_suppression(pc, id->text, strlen(id->text),
+						                l->reason ? l->reason->text : NULL,
+						                false, l->loc);
+		if (!sp->file)
+			continue;
+		for (const struct ast_comment *c = sp->file->comments; c; c = c->next)
+			if (c->loc.line >= sp->span.line && c->loc.line <= sp->span.end_line)
+				comment_suppressions(pc, sp, c);
+	}
+}
+
 static struct ir_policy *resolve_policy(struct resolver *r, struct sym_policy *sp)
 {
 	struct pctx pc = {0};
@@ -1778,6 +1973,8 @@ static struct ir_policy *resolve_policy(struct resolver *r, struct sym_policy *s
 		collect_params(&pc);
 		resolve_arches(&pc);
 		resolve_singletons(&pc);
+		resolve_declarations(&pc);
+		resolve_suppressions(&pc);
 		resolve_syscall_rules(&pc);
 		resolve_ordered_sections(&pc);
 		finish_params(&pc);

@@ -93,6 +93,9 @@ struct yfront {
 	struct ynode *root;
 	int documents;
 	bool stop; /* an error after which the event stream is abandoned */
+	/* A rule's `lint: [ID...]` becomes the comment `# lint: ID...` on its
+	 * line, exactly what the language's suppression comment is. */
+	struct ast_comment **comments_tail;
 };
 
 /* ---- locations ----------------------------------------------------------------- */
@@ -719,14 +722,15 @@ static bool bool_value(struct yfront *y, const struct ynode *n, const char *what
 /* ---- the language's lexical rules ------------------------------------------------------ */
 
 static const char *const reserved_words[] = {
-    "policy", "include", "const",    "param",  "group",   "fs",          "net",      "syscalls",
-    "limits", "env",     "process",  "arch",   "ro",      "rw",          "dev",      "proc",
-    "tmpfs",  "link",    "dir",      "file",   "mask",    "cwd",         "at",       "size",
-    "mode",   "none",    "loopback", "host",   "default", "allow",       "deny",     "kill",
-    "trap",   "log",     "errno",    "if",     "in",      "because",     "optional", "memory",
-    "pids",   "cpu",     "time",     "nofile", "fsize",   "best-effort", "clear",    "keep",
-    "set",    "unset",   "hostname", "uid",    "gid",     "new-session", "test",     "expect",
-    "on",
+    "policy",   "include",  "const",   "param",       "group",       "fs",       "net",
+    "syscalls", "limits",   "env",     "process",     "arch",        "ro",       "rw",
+    "dev",      "proc",     "tmpfs",   "link",        "dir",         "file",     "mask",
+    "cwd",      "at",       "size",    "mode",        "none",        "loopback", "host",
+    "default",  "allow",    "deny",    "kill",        "trap",        "log",      "errno",
+    "if",       "in",       "because", "optional",    "memory",      "pids",     "cpu",
+    "time",     "nofile",   "fsize",   "best-effort", "clear",       "keep",     "set",
+    "unset",    "hostname", "uid",     "gid",         "new-session", "test",     "expect",
+    "on",       "lint",     "ignore",  "untrusted",   "description", "requires", "fallback",
 };
 
 static bool is_reserved(const char *s, size_t len)
@@ -1810,9 +1814,36 @@ static struct ast_action *default_from(struct yfront *y, const struct ynode *key
 	return a;
 }
 
-static const char *const rule_keys[] = {"allow",  "deny",    "kill", "trap",    "log",
-                                        "action", "targets", "if",   "because", "errno"};
-enum { RK_ACTION = 5, RK_TARGETS, RK_IF, RK_BECAUSE, RK_ERRNO, RK_COUNT };
+static const char *const rule_keys[] = {"allow",   "deny", "kill",    "trap",  "log", "action",
+                                        "targets", "if",   "because", "errno", "lint"};
+enum { RK_ACTION = 5, RK_TARGETS, RK_IF, RK_BECAUSE, RK_ERRNO, RK_LINT, RK_COUNT };
+
+/* `lint: CL003` or `lint: [CL003, CL004]` on a rule: the comment
+ * `# lint: CL003, CL004` on the rule's line. */
+static bool rule_lint_from(struct yfront *y, const struct ynode *n, struct src_loc rule_loc)
+{
+	struct ynode *const *items;
+	struct ynode *one;
+	size_t count = scalar_or_list(y, n, "a rule's 'lint'", &items, &one);
+	struct buf text;
+	buf_init(&text);
+	buf_puts(&text, " lint:");
+	for (size_t i = 0; i < count; i++) {
+		char *id = name_from(y, items[i], NAME_PLAIN, "a lint rule");
+		if (!id) {
+			buf_free(&text);
+			return false;
+		}
+		buf_printf(&text, "%s %s", i ? "," : "", id);
+		free(id);
+	}
+	struct ast_comment *c = xcalloc(1, sizeof(*c));
+	c->text = xstrdup(buf_cstr(&text));
+	c->loc = rule_loc;
+	buf_free(&text);
+	TAIL_APPEND(y->comments_tail, c);
+	return true;
+}
 
 static struct ast_rule *rule_from(struct yfront *y, const struct ynode *n)
 {
@@ -1914,6 +1945,8 @@ static struct ast_rule *rule_from(struct yfront *y, const struct ynode *n)
 		}
 		r->reason = xstrdup(b->text); /* free text for people: a NUL ends it */
 	}
+	if (v[RK_LINT] && !rule_lint_from(y, v[RK_LINT], r->loc))
+		goto fail;
 	return r;
 fail:
 	ast_rule_free(r);
@@ -2446,8 +2479,94 @@ static struct ast_body *test_from(struct yfront *y, const struct ynode *key,
 /* ---- policies and the file ----------------------------------------------------------------------
  */
 
-static const char *const policy_keys[] = {"bases",  "param", "fs",      "net",  "syscalls",
-                                          "limits", "env",   "process", "arch", "test"};
+static const char *const policy_keys[] = {
+    "bases", "param", "fs",   "net",       "syscalls",    "limits",   "env",     "process",
+    "arch",  "test",  "lint", "untrusted", "description", "requires", "fallback"};
+
+/* `lint: [{ignore: CL012, because: "..."}, ...]` */
+static struct ast_body *lint_from(struct yfront *y, const struct ynode *key,
+                                  const struct ynode *value)
+{
+	static const char *const keys[] = {"ignore", "because"};
+	struct ast_body *b = body_new(AST_BODY_LINT, deref(key)->loc);
+	struct ast_lint_ignore **tail = &b->u.lint;
+	if (is_null(value) || !want(y, value, Y_SEQUENCE, "'lint'"))
+		return b;
+	for (size_t i = 0; i < deref(value)->n_kids; i++) {
+		const struct ynode *m = deref(deref(value)->kids[i]);
+		if (!want(y, m, Y_MAPPING, "a lint entry"))
+			continue;
+		struct ast_lint_ignore *l = xcalloc(1, sizeof(*l));
+		l->loc = m->loc;
+		struct ast_word **ids = &l->ids;
+		for (size_t k = 0; k + 1 < m->n_kids; k += 2) {
+			const struct ynode *v = m->kids[k + 1];
+			struct ynode *const *items;
+			struct ynode *one;
+			size_t count;
+			switch (key_index(y, m->kids[k], keys, ARRAY_SIZE(keys))) {
+			case 0:
+				count = scalar_or_list(y, v, "'ignore'", &items, &one);
+				for (size_t j = 0; j < count; j++) {
+					struct ast_word *w = ident_word(y, items[j], "a lint rule");
+					if (w)
+						TAIL_APPEND(ids, w);
+				}
+				break;
+			case 1:
+				ast_word_free(l->reason);
+				l->reason = word_from(y, v, WORD_STRING, "'because'");
+				if (l->reason)
+					l->reason->kind = AST_WORD_STRING;
+				break;
+			default:
+				break;
+			}
+		}
+		if (!l->ids)
+			diag_error(y->d, m->loc, "a lint entry needs 'ignore' with rule ids");
+		TAIL_APPEND(tail, l);
+	}
+	return b;
+}
+
+/* `description: "..."`, `fallback: landlock`: one word; `requires: {bwrap: "0.8.0"}`. */
+static struct ast_body *words_body_from(struct yfront *y, enum ast_body_kind kind,
+                                        const struct ynode *key, const struct ynode *value)
+{
+	struct ast_word *w = NULL;
+	if (kind == AST_BODY_DESCRIPTION) {
+		w = word_from(y, value, WORD_STRING, "'description'");
+		if (w)
+			w->kind = AST_WORD_STRING;
+	} else if (kind == AST_BODY_FALLBACK) {
+		const struct ynode *t = deref(value);
+		if (want(y, t, Y_SCALAR, "'fallback'"))
+			w = ast_word_new(AST_WORD_IDENT, xstrndup(t->text, t->len), t->len, t->loc);
+	} else if (want(y, value, Y_MAPPING, "'requires'")) {
+		const struct ynode *m = deref(value);
+		if (m->n_kids != 2) {
+			diag_error(y->d, m->loc, "'requires' holds one entry: {bwrap: \"0.8.0\"}");
+			return NULL;
+		}
+		const struct ynode *tool = deref(m->kids[0]);
+		if (!want(y, tool, Y_SCALAR, "a 'requires' key"))
+			return NULL;
+		w = ast_word_new(AST_WORD_IDENT, xstrndup(tool->text, tool->len), tool->len,
+		                 tool->loc);
+		w->next = word_from(y, m->kids[1], WORD_STRING | WORD_NUMBER, "a version");
+		if (!w->next) {
+			ast_word_free(w);
+			return NULL;
+		}
+		w->next->kind = AST_WORD_STRING;
+	}
+	if (!w)
+		return NULL;
+	struct ast_body *b = body_new(kind, deref(key)->loc);
+	b->u.words = w;
+	return b;
+}
 
 static void policy_entry(struct yfront *y, struct ast_policy *p, const struct ynode *key,
                          const struct ynode *v)
@@ -2523,6 +2642,25 @@ static void policy_entry(struct yfront *y, struct ast_policy *p, const struct yn
 		break;
 	case 9:
 		b = test_from(y, key, v);
+		break;
+	case 10:
+		b = lint_from(y, key, v);
+		break;
+	case 11: {
+		bool flag = false;
+		if (!bool_value(y, v, "'untrusted'", &flag) || !flag)
+			return; /* `untrusted: false` says nothing */
+		b = body_new(AST_BODY_UNTRUSTED, loc);
+		break;
+	}
+	case 12:
+		b = words_body_from(y, AST_BODY_DESCRIPTION, key, v);
+		break;
+	case 13:
+		b = words_body_from(y, AST_BODY_REQUIRES, key, v);
+		break;
+	case 14:
+		b = words_body_from(y, AST_BODY_FALLBACK, key, v);
 		break;
 	default:
 		return;
@@ -2655,7 +2793,11 @@ struct ast_file *parse_policy_yaml(struct diag_ctx *d, const char *path, const c
 		           POLICY_MAX_BYTES >> 20);
 		return f;
 	}
-	struct yfront y = {.d = d, .path = path, .text = text ? text : "", .len = text ? len : 0};
+	struct yfront y = {.d = d,
+	                   .path = path,
+	                   .text = text ? text : "",
+	                   .len = text ? len : 0,
+	                   .comments_tail = &f->comments};
 	index_lines(&y);
 	const struct ynode *root = deref(build_tree(&y));
 	if (root && want(&y, root, Y_MAPPING, "a YAML policy file")) {

@@ -72,6 +72,7 @@ struct parse_state {
 	 * an aborted parse still returns what it had. */
 	struct ast_file *ast;
 	struct ast_item **items_tail;
+	struct ast_comment **comments_tail; /* the scanner appends every comment */
 };
 
 /* Longest identifier, number, path, group name or string, in source bytes. */
@@ -417,6 +418,7 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 	struct ast_body *body;
 	struct ast_item *item;
 	struct ast_expect *expect;
+	struct ast_lint_ignore *lint;
 	int num; /* an enum kind, or a flag */
 }
 
@@ -445,6 +447,8 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 %token KW_CLEAR "'clear'" KW_KEEP "'keep'" KW_SET "'set'" KW_UNSET "'unset'"
 %token KW_HOSTNAME "'hostname'" KW_UID "'uid'" KW_GID "'gid'" KW_NEW_SESSION "'new-session'"
 %token KW_TEST "'test'" KW_EXPECT "'expect'" KW_ON "'on'"
+%token KW_LINT "'lint'" KW_IGNORE "'ignore'" KW_UNTRUSTED "'untrusted'"
+%token KW_DESCRIPTION "'description'" KW_REQUIRES "'requires'" KW_FALLBACK "'fallback'"
 
 /* Never returned by the scanner: see `resync`. */
 %token RESYNC_GUARD "(internal: resync)"
@@ -477,6 +481,8 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 %type <env> env_list env_items_rev env_stmt
 %type <proc> process_list process_items_rev process_stmt
 %type <expect> test_list test_items_rev expect_stmt
+%type <lint> lint_list lint_items_rev lint_stmt
+%type <word> lint_ids_rev fallback_mode
 %type <action> expect_action
 %type <word> expect_name opt_on expect_limit_value
 %type <expr> opt_call_args call_args_rev
@@ -496,6 +502,7 @@ static void paren_open(struct parse_state *ps, struct src_loc loc)
 %destructor { ast_body_free($$); } <body>
 %destructor { ast_item_free($$); } <item>
 %destructor { ast_expect_free($$); } <expect>
+%destructor { ast_lint_ignore_free($$); } <lint>
 
 %%
 
@@ -596,6 +603,7 @@ skip_token
 	| KW_ERRNO | KW_IF | KW_IN | KW_BECAUSE | KW_OPTIONAL | KW_MEMORY | KW_PIDS | KW_CPU
 	| KW_TIME | KW_NOFILE | KW_FSIZE | KW_BEST_EFFORT | KW_CLEAR | KW_KEEP | KW_SET
 	| KW_UNSET | KW_HOSTNAME | KW_UID | KW_GID | KW_NEW_SESSION | KW_TEST | KW_EXPECT | KW_ON
+	| KW_LINT | KW_IGNORE | KW_UNTRUSTED | KW_DESCRIPTION | KW_REQUIRES | KW_FALLBACK
 	| ARROW | EQ | NE | LE | GE | ANDAND | OROR
 	| '(' | ')' | ',' | ':' | '=' | '?' | '!' | '&' | '|' | '<' | '>'
 	;
@@ -665,11 +673,70 @@ body
 			$$ = body_new(AST_BODY_TEST, @1);
 			$$->u.tests = $3;
 		}
+	| KW_LINT '{' lint_list '}'
+		{
+			$$ = body_new(AST_BODY_LINT, @1);
+			$$->u.lint = $3;
+		}
+	| KW_UNTRUSTED { $$ = body_new(AST_BODY_UNTRUSTED, @1); }
+	| KW_DESCRIPTION STRING
+		{
+			$$ = body_new(AST_BODY_DESCRIPTION, @1);
+			$$->u.words = $2;
+		}
+	| KW_REQUIRES IDENT STRING
+		{
+			$$ = body_new(AST_BODY_REQUIRES, @1);
+			$2->next = $3;
+			$$->u.words = $2;
+		}
+	| KW_FALLBACK fallback_mode
+		{
+			$$ = body_new(AST_BODY_FALLBACK, @1);
+			$$->u.words = $2;
+		}
 	| error '{' skip '}'
 		{
 			yyerrok;
 			$$ = NULL;
 		}
+	;
+
+/* `fallback landlock` or `fallback none`; the resolver checks the name. */
+fallback_mode
+	: IDENT
+	| KW_NONE { $$ = keyword_word("none", @1); }
+	;
+
+/* ---- lint ------------------------------------------------------------------- */
+
+lint_list
+	: %empty { $$ = NULL; }
+	| lint_items_rev { LIST_REVERSE($1); $$ = $1; }
+	;
+
+lint_items_rev
+	: lint_stmt
+	| resync { $$ = NULL; }
+	| lint_items_rev lint_stmt { $$ = LIST_PUSH($1, $2); }
+	| lint_items_rev resync { $$ = $1; }
+	;
+
+lint_stmt
+	: KW_IGNORE lint_ids_rev opt_because
+		{
+			$$ = xcalloc(1, sizeof(*$$));
+			$$->loc = @1;
+			LIST_REVERSE($2);
+			$$->ids = $2;
+			$$->reason = $3;
+		}
+	;
+
+lint_ids_rev
+	: IDENT
+	| lint_ids_rev IDENT { $$ = LIST_PUSH($1, $2); }
+	| lint_ids_rev ',' IDENT { $$ = LIST_PUSH($1, $3); }
 	;
 
 net_mode
@@ -1259,7 +1326,7 @@ static void explain_keyword(struct buf *msg, yysymbol_kind_t sym, const yysymbol
 		buf_printf(msg, "; '%s' is a reserved word and cannot be a name", spelling);
 }
 
-enum { EXPECTED_SHOWN = 12 };
+enum { EXPECTED_SHOWN = 16 };
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct parse_state *ps)
 {
@@ -1318,6 +1385,7 @@ struct ast_file *parse_policy_text(struct diag_ctx *d, const char *path, const c
 	    .col = 1,
 	    .ast = f,
 	    .items_tail = &f->items,
+	    .comments_tail = &f->comments,
 	};
 	if (len > POLICY_MAX_BYTES) {
 		diag_error(d, (struct src_loc){path, 0, 0, 0, 0},

@@ -865,7 +865,8 @@ static void test_keyword_suggestion(void **state)
 	assert_int_equal(p.errors, 1);
 	assert_message(&p, "test.cell:2:3: error: unexpected identifier 'syscals', expected "
 	                   "'param', 'fs', 'net', 'syscalls', 'limits', 'env', 'process', 'arch', "
-	                   "'test', '}'; did you mean 'syscalls'?");
+	                   "'test', 'lint', 'untrusted', 'description', 'requires', 'fallback', "
+	                   "'}'; did you mean 'syscalls'?");
 	parsed_free(&p);
 
 	parse(&p, "policy p { fs { ro /a rx /b } }");

@@ -340,6 +340,84 @@ static void test_includes(void **state)
 	rmdir(dir);
 }
 
+/* description, untrusted, requires, fallback: the first in the lineage wins
+ * (untrusted: any); lint blocks and `# lint:` comments of the whole lineage
+ * become suppressions, with their reasons. */
+static void test_declarations_and_suppressions(void **state)
+{
+	(void)state;
+	struct run r = resolve_ok("policy base {\n"
+	                          "  untrusted\n"
+	                          "  fallback landlock\n"
+	                          "  lint { ignore CL007 }\n"
+	                          "}\n"
+	                          "policy t : base {\n"
+	                          "  description \"runs \\x1b tests\"\n"
+	                          "  requires bwrap \"0.6\"\n"
+	                          "  lint { ignore CL001, CL002 because \"why\" }\n"
+	                          "  syscalls {\n"
+	                          "    allow ptrace because \"debugger\"  # lint: CL003\n"
+	                          "    allow bpf  # lint: CL004 CL005 because \"maps\"\n"
+	                          "  }\n"
+	                          "}\n"
+	                          "# lint: CL099 (outside every policy: ignored)\n");
+	const struct ir_policy *t = NULL;
+	for (size_t i = 0; i < r.res.n_policies; i++)
+		if (strcmp(r.res.policies[i]->name, "t") == 0)
+			t = r.res.policies[i];
+	assert_non_null(t);
+	assert_true(t->untrusted);
+	assert_int_equal(t->untrusted_loc.line, 2);
+	assert_int_equal(t->fallback, IR_FALLBACK_LANDLOCK);
+	assert_string_equal(t->description, "runs \x1b tests");
+	assert_string_equal(t->bwrap_required, "0.6.0");
+	assert_int_equal(t->n_suppressions, 6); /* not CL099: outside every policy */
+	const struct {
+		const char *id, *reason;
+		bool scoped;
+		int line;
+	} want[] = {
+	    {"CL001", "why", false, 9},      {"CL002", "why", false, 9},
+	    {"CL003", "debugger", true, 11}, {"CL004", "maps", true, 12},
+	    {"CL005", "maps", true, 12},     {"CL007", NULL, false, 4},
+	};
+	size_t found = 0;
+	for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++)
+		for (size_t i = 0; i < t->n_suppressions; i++) {
+			const struct ir_suppression *s = &t->suppressions[i];
+			if (strcmp(s->id, want[w].id) != 0)
+				continue;
+			found++;
+			assert_int_equal(s->scoped, want[w].scoped);
+			assert_int_equal(s->loc.line, want[w].line);
+			if (want[w].reason)
+				assert_string_equal(s->reason, want[w].reason);
+			else
+				assert_null(s->reason);
+		}
+	assert_int_equal(found, 6);
+	run_free(&r);
+}
+
+static void test_declaration_errors(void **state)
+{
+	(void)state;
+	struct run r = resolve_with("policy t {\n"
+	                            "  fallback landlok\n"
+	                            "  requires bwrp \"1.0\"\n"
+	                            "  untrusted untrusted\n"
+	                            "}\n"
+	                            "policy u { requires bwrap \"1.x\" }\n",
+	                            NULL);
+	assert_int_not_equal(r.rc, 0);
+	assert_non_null(strstr(r.diag, ":2:12: error: unknown fallback 'landlok'"));
+	assert_non_null(strstr(r.diag, "did you mean 'landlock'?"));
+	assert_non_null(strstr(r.diag, ":3:12: error: unknown tool 'bwrp'"));
+	assert_non_null(strstr(r.diag, ":4:13: error: 'untrusted' is set twice"));
+	assert_non_null(strstr(r.diag, ":6:27: error: 'requires bwrap' needs a version"));
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +429,8 @@ int main(void)
 	    cmocka_unit_test(test_groups),
 	    cmocka_unit_test(test_all_errors_reported),
 	    cmocka_unit_test(test_includes),
+	    cmocka_unit_test(test_declarations_and_suppressions),
+	    cmocka_unit_test(test_declaration_errors),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	names_cleanup();
