@@ -659,6 +659,8 @@ static void dump_body(struct buf *out, const struct ast_body *b, int depth)
 		case AST_BODY_PARAM:
 			buf_puts(out, "param");
 			dump_words(out, b->u.param, " ");
+			if (b->u.param->next)
+				buf_puts(out, " (in)");
 			dump_loc(out, b->loc);
 			break;
 		case AST_BODY_FS:

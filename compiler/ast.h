@@ -261,7 +261,8 @@ struct ast_body {
 	enum ast_body_kind kind;
 	struct src_loc loc;
 	union {
-		struct ast_word *param; /* AST_BODY_PARAM: the name */
+		struct ast_word *param; /* AST_BODY_PARAM: the name; its next, if
+		                         * any, the `in PATH` that constrains it */
 		struct ast_fs_stmt *fs;
 		enum ast_net_mode net;
 		struct {

@@ -105,8 +105,12 @@ static int put_needs(struct buf *out, const struct ir_policy *p, const struct bw
 	for (size_t i = 0; i < p->n_params; i++) {
 		if (!is_word(p->params[i].name))
 			return -EINVAL;
-		buf_printf(out, "param %s %s\n", p->params[i].name,
-		           p->params[i].used_as_path ? "path" : "value");
+		const char *within = p->params[i].within;
+		if (within && (within[0] != '/' || strpbrk(within, " \t\n")))
+			return -EINVAL;
+		buf_printf(out, "param %s %s%s%s\n", p->params[i].name,
+		           p->params[i].used_as_path ? "path" : "value", within ? " in " : "",
+		           within ? within : "");
 	}
 	for (size_t i = 0; i < needs->n_env_keep; i++) {
 		if (!is_word(needs->env_keep[i]) || strchr(needs->env_keep[i], '='))

@@ -237,8 +237,10 @@ void ir_policy_free(struct ir_policy *p)
 	}
 	free(p->env.ops);
 	free(p->process.hostname);
-	for (size_t i = 0; i < p->n_params; i++)
+	for (size_t i = 0; i < p->n_params; i++) {
 		free(p->params[i].name);
+		free(p->params[i].within);
+	}
 	free(p->params);
 	for (size_t i = 0; i < p->n_tests; i++) {
 		free(p->tests[i].syscall);

@@ -203,6 +203,9 @@ struct ir_param {
 	char *name;
 	bool used_as_path; /* appears in an fs path or cwd: must be absolute */
 	struct src_loc loc;
+	char *within; /* `param NAME in PATH`: the value must be PATH or below
+	               * it, symbolic links resolved (checked by the runtime);
+	               * NULL: any absolute path */
 };
 
 struct ir_arch {

@@ -408,6 +408,7 @@ struct param_state {
 	struct src_loc loc;
 	const char *value; /* from -D, or NULL: filled at run time */
 	bool used, used_as_path;
+	const struct ast_word *within; /* `in PATH`, or NULL */
 };
 
 struct pctx {
@@ -453,7 +454,7 @@ static void collect_params(struct pctx *pc)
 				continue;
 			}
 			struct param_state ps = {w->text, w->loc, define_value(pc->r, w->text),
-			                         false, false};
+			                         false,   false,  w->next};
 			APPEND(pc->params, pc->n_params, ps);
 		}
 	}
@@ -1574,6 +1575,50 @@ static void resolve_ordered_sections(struct pctx *pc)
 	}
 }
 
+/* `param NAME in PATH`: PATH is a plain absolute path (no params: the
+ * constraint must not depend on what it constrains), stored without a
+ * trailing '/'. A value given with -D is checked here, textually; the
+ * runtime checks a value given at run time with symbolic links resolved. */
+static char *param_within(struct pctx *pc, const struct param_state *ps)
+{
+	const struct ast_word *w = ps->within;
+	if (!w)
+		return NULL;
+	if (!ps->used_as_path) {
+		diag_error(pc->r->d, w->loc,
+		           "'in' constrains a path, and param '%s' is not used as a path",
+		           ps->name);
+		return NULL;
+	}
+	if (strstr(w->text, "${") || w->text[0] != '/') {
+		diag_error(pc->r->d, w->loc,
+		           "the path after 'in' must be a plain absolute path, not '%s'", w->text);
+		return NULL;
+	}
+	if (!check_path(pc, w->text, w->len, w->loc, "the path after 'in'"))
+		return NULL;
+	for (const char *c = w->text; *c; c++)
+		if (*c == ' ' || *c == '\t') {
+			diag_error(pc->r->d, w->loc, "the path after 'in' may not contain spaces");
+			return NULL;
+		}
+	size_t len = w->len;
+	while (len > 1 && w->text[len - 1] == '/')
+		len--;
+	char *within = xstrndup(w->text, len);
+	if (ps->value) {
+		size_t n = strlen(within);
+		bool inside =
+		    strcmp(within, "/") == 0 || (strncmp(ps->value, within, n) == 0 &&
+		                                 (ps->value[n] == '\0' || ps->value[n] == '/'));
+		if (!inside)
+			diag_error(pc->r->d, w->loc,
+			           "-D %s=%s is not in %s, as param '%s' requires", ps->name,
+			           ps->value, within, ps->name);
+	}
+	return within;
+}
+
 static void finish_params(struct pctx *pc)
 {
 	for (size_t i = 0; i < pc->n_params; i++) {
@@ -1581,9 +1626,12 @@ static void finish_params(struct pctx *pc)
 		if (!ps->used)
 			diag_warning(pc->r->d, ps->loc, "param '%s' is declared but never used",
 			             ps->name);
-		if (ps->value)
+		char *within = param_within(pc, ps);
+		if (ps->value) {
+			free(within);
 			continue;
-		struct ir_param p = {xstrdup(ps->name), ps->used_as_path, ps->loc};
+		}
+		struct ir_param p = {xstrdup(ps->name), ps->used_as_path, ps->loc, within};
 		ir_add_param(pc->ir, p);
 	}
 }

@@ -2568,6 +2568,32 @@ static struct ast_body *words_body_from(struct yfront *y, enum ast_body_kind kin
 	return b;
 }
 
+/* `{name: WORKDIR, in: /srv/jobs}`: `param WORKDIR in /srv/jobs`. */
+static struct ast_word *param_in_from(struct yfront *y, const struct ynode *n)
+{
+	static const char *const keys[] = {"name", "in"};
+	const struct ynode *m = deref(n), *v[2] = {0};
+	for (size_t i = 0; i + 1 < m->n_kids; i += 2) {
+		int k = key_index(y, m->kids[i], keys, 2);
+		if (k < 0)
+			return NULL;
+		v[k] = m->kids[i + 1];
+	}
+	if (!v[0]) {
+		diag_error(y->d, m->loc, "a param written as a mapping needs 'name'");
+		return NULL;
+	}
+	struct ast_word *w = ident_word(y, v[0], "a param");
+	if (w && v[1]) {
+		w->next = word_from(y, v[1], WORD_PATH | WORD_STRING, "'in'");
+		if (!w->next) {
+			ast_word_free(w);
+			return NULL;
+		}
+	}
+	return w;
+}
+
 static void policy_entry(struct yfront *y, struct ast_policy *p, const struct ynode *key,
                          const struct ynode *v)
 {
@@ -2589,9 +2615,17 @@ static void policy_entry(struct yfront *y, struct ast_policy *p, const struct yn
 		}
 		return;
 	case 1:
-		count = scalar_or_list(y, v, "'param'", &items, &one);
+		if (deref(v)->kind == Y_MAPPING) { /* one param with its constraint */
+			one = (struct ynode *)deref(v);
+			items = &one;
+			count = 1;
+		} else {
+			count = scalar_or_list(y, v, "'param'", &items, &one);
+		}
 		for (size_t i = 0; i < count; i++) {
-			struct ast_word *w = ident_word(y, items[i], "a param");
+			struct ast_word *w = deref(items[i])->kind == Y_MAPPING
+			                         ? param_in_from(y, items[i])
+			                         : ident_word(y, items[i], "a param");
 			if (!w)
 				continue;
 			b = body_new(AST_BODY_PARAM, w->loc);

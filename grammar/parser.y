@@ -630,6 +630,12 @@ body
 			$$ = body_new(AST_BODY_PARAM, @1);
 			$$->u.param = $2;
 		}
+	| KW_PARAM IDENT KW_IN word
+		{
+			$$ = body_new(AST_BODY_PARAM, @1);
+			$2->next = $4;
+			$$->u.param = $2;
+		}
 	| KW_FS '{' fs_list '}'
 		{
 			$$ = body_new(AST_BODY_FS, @1);

@@ -43,6 +43,37 @@ static int check_value(const struct rt_param *p, const char *value, char *err, s
 	return 0;
 }
 
+/* `param NAME path in DIR`: the value, symbolic links resolved, must be DIR
+ * or below it. The resolved path is what bwrap gets, so that a link swapped
+ * in after the check cannot redirect the bind. */
+static int check_within(struct rt_param *p, const char *value, char *err, size_t err_size)
+{
+	char *dir = realpath(p->within, NULL);
+	if (!dir)
+		return rt_fail(err, err_size,
+		               "param %s must be in %s, which cannot be resolved: %s", p->name,
+		               p->within, strerror(errno));
+	char *real = realpath(value, NULL);
+	if (!real) {
+		int e = errno;
+		free(dir);
+		return rt_fail(err, err_size, "param %s: cannot resolve '%s': %s", p->name, value,
+		               strerror(e));
+	}
+	size_t n = strlen(dir);
+	bool inside = strcmp(dir, "/") == 0 ||
+	              (strncmp(real, dir, n) == 0 && (real[n] == '\0' || real[n] == '/'));
+	free(dir);
+	if (!inside) {
+		rt_fail(err, err_size, "param %s: '%s' (resolved: %s) is not in %s", p->name, value,
+		        real, p->within);
+		free(real);
+		return -1;
+	}
+	p->resolved = real;
+	return 0;
+}
+
 int rt_params_bind(struct rt_bundle *b, char *const *assignments, size_t n, char *err,
                    size_t err_size)
 {
@@ -61,7 +92,9 @@ int rt_params_bind(struct rt_bundle *b, char *const *assignments, size_t n, char
 			return rt_fail(err, err_size, "--param %s is given twice", p->name);
 		if (check_value(p, eq + 1, err, err_size) < 0)
 			return -1;
-		p->value = eq + 1;
+		if (p->within && check_within(p, eq + 1, err, err_size) < 0)
+			return -1;
+		p->value = p->resolved ? p->resolved : eq + 1;
 	}
 	for (size_t i = 0; i < b->n_params; i++)
 		if (!b->params[i].value)

@@ -207,15 +207,20 @@ static int parse_list_line(struct parser *p, char **f, int n, int *list_order)
 		return bad(p, "param, env-keep and data lines must come in that order");
 	*list_order = order;
 	if (order == 1) {
-		if (n != 3 || !is_param_name(f[1]) ||
+		bool constrained = n == 5 && strcmp(f[2], "path") == 0 && strcmp(f[3], "in") == 0 &&
+		                   f[4][0] == '/';
+		if ((n != 3 && !constrained) || !is_param_name(f[1]) ||
 		    (strcmp(f[2], "path") != 0 && strcmp(f[2], "value") != 0))
-			return bad(p, "expected `param NAME path|value`");
+			return bad(p,
+			           "expected `param NAME path|value` or `param NAME path in DIR`");
 		for (size_t i = 0; i < b->n_params; i++)
 			if (strcmp(b->params[i].name, f[1]) == 0)
 				return bad(p, "param listed twice");
 		b->params = grow(b->params, b->n_params, sizeof(*b->params));
 		b->params[b->n_params++] =
-		    (struct rt_param){.name = dup_str(f[1]), .is_path = f[2][0] == 'p'};
+		    (struct rt_param){.name = dup_str(f[1]),
+		                      .is_path = f[2][0] == 'p',
+		                      .within = constrained ? dup_str(f[4]) : NULL};
 	} else if (order == 2) {
 		if (n != 2 || !is_word(f[1]) || strchr(f[1], '='))
 			return bad(p, "expected `env-keep NAME`");
@@ -533,8 +538,11 @@ void rt_bundle_free(struct rt_bundle *b)
 	for (size_t i = 0; i < b->n_arches; i++)
 		free(b->arches[i]);
 	free(b->arches);
-	for (size_t i = 0; i < b->n_params; i++)
+	for (size_t i = 0; i < b->n_params; i++) {
 		free(b->params[i].name);
+		free(b->params[i].within);
+		free(b->params[i].resolved);
+	}
 	free(b->params);
 	for (size_t i = 0; i < b->n_env_keep; i++)
 		free(b->env_keep[i]);

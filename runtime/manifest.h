@@ -35,7 +35,9 @@ struct rt_bytes {
 struct rt_param {
 	char *name;
 	bool is_path;
-	const char *value; /* from --param; NULL until given */
+	char *within;      /* `param NAME path in DIR`: the value must resolve below DIR */
+	const char *value; /* from --param (or `resolved`); NULL until given */
+	char *resolved;    /* a constrained value with its symbolic links resolved */
 };
 
 struct rt_data {

@@ -416,6 +416,22 @@ static void test_declaration_errors(void **state)
 	assert_non_null(strstr(r.diag, ":4:13: error: 'untrusted' is set twice"));
 	assert_non_null(strstr(r.diag, ":6:27: error: 'requires bwrap' needs a version"));
 	run_free(&r);
+
+	/* `param NAME in DIR`: a path param, a plain absolute DIR. */
+	r = resolve_with("policy a { param X in /srv  env { set A=${X} } }\n"
+	                 "policy b { param Y in ${Y}  fs { ro ${Y} } }\n"
+	                 "policy c { param Z in srv  fs { ro ${Z} } }\n",
+	                 NULL);
+	assert_non_null(strstr(r.diag, ":1:23: error: 'in' constrains a path"));
+	assert_non_null(
+	    strstr(r.diag, ":2:23: error: the path after 'in' must be a plain absolute"));
+	assert_non_null(
+	    strstr(r.diag, ":3:23: error: the path after 'in' must be a plain absolute"));
+	run_free(&r);
+	r = resolve_ok("policy d { param W in /srv/jobs/  fs { rw ${W} at /w } }\n");
+	assert_int_equal(r.res.policies[0]->n_params, 1);
+	assert_string_equal(r.res.policies[0]->params[0].within, "/srv/jobs");
+	run_free(&r);
 }
 
 int main(void)

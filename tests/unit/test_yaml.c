@@ -474,7 +474,7 @@ static void test_error_messages(void **state)
 	    {"- a\n- b\n", "a YAML policy file must be a mapping, not a sequence"},
 	    {"policies: {p: {net: [none]}}", "'net' must be a scalar, not a sequence"},
 	    {"policies: {p: {fs: {ro: /usr}}}", "'fs' must be a sequence, not a mapping"},
-	    {"policies: {p: {param: {A: 1}}}", "'param' must be a scalar, not a mapping"},
+	    {"policies: {p: {param: {A: 1}}}", "unknown key 'A'; expected 'name', 'in'"},
 	    {"policies: {p: {fs: [{ro: [/usr]}]}}", "a path must be a scalar, not a sequence"},
 	    {"policies: {p: {limits: {memory: [1]}}}", "a limit must be a scalar"},
 	    {"policies: {p: {fs: [{tmpfs: /tmp, size: big}]}}",
