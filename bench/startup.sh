@@ -12,6 +12,9 @@
 # 90th percentiles and the ratio. As root, the bare bwrap runs under the uid
 # cellrun drops to (nobody), and cellrun creates its cgroups, so the cgroup
 # set-up and removal are part of what is measured.
+# Then it measures what cellrun itself costs, bwrap aside: cellrun driving
+# a bwrap that does nothing (bench/noop-bwrap.c), against that no-op alone,
+# and the price of one process start on this machine (a static no-op).
 # Defaults: CELL=build/cell, CELLRUN=build/runtime/cellrun, BWRAP=$(command -v bwrap).
 set -eu
 
@@ -96,3 +99,33 @@ printf '%-12s median %8s ms   p90 %8s ms\n' "cellrun" "$c50" "$c90"
 printf '%-12s median %8s ms   p90 %8s ms\n' "bare bwrap" "$b50" "$b90"
 awk -v c="$c50" -v b="$b50" 'BEGIN {
 	printf "ratio (medians) %.2f; cellrun adds %.3f ms\n", c / b, c - b }'
+
+# What cellrun itself costs, bwrap aside: cellrun driving a bwrap that does
+# nothing (bench/noop-bwrap.c) against that no-op started directly. The
+# difference is cellrun's own work: one more process start (its own exec and
+# the fork of bwrap), reading and checking the bundle, the memfds, and the
+# supervision. `floor` is a static no-op program started by the same timer:
+# the price of one process start on this machine, which no separate runtime
+# can avoid.
+${CC:-cc} -O2 -Wall -Wextra -Werror -o "$work/noop-bwrap" "$here/noop-bwrap.c" || die "cannot build noop-bwrap.c"
+${CC:-cc} -O2 -static -o "$work/floor" -x c - <<'FLOOR' || die "cannot build the static no-op"
+int main(void) { return 0; }
+FLOOR
+chmod 755 "$work" # as root, cellrun starts bwrap as nobody
+: >"$work/own.ns"
+: >"$work/noop.ns"
+: >"$work/floor.ns"
+i=0
+while [ "$i" -lt "$iterations" ]; do
+	CELL_BWRAP="$work/noop-bwrap" "$work/timer" -- "$cellrun" "$bundle" -- /bin/true >>"$work/own.ns" 2>>"$work/own.err" ||
+		die "cellrun with the no-op bwrap failed: $(tail -n 3 "$work/own.err")"
+	"$work/timer" -- "$work/noop-bwrap" >>"$work/noop.ns" 2>/dev/null
+	"$work/timer" -- "$work/floor" >>"$work/floor.ns" 2>/dev/null
+	i=$((i + 1))
+done
+o50=$(quantile "$work/own.ns" 0.5)
+n50=$(quantile "$work/noop.ns" 0.5)
+f50=$(quantile "$work/floor.ns" 0.5)
+awk -v o="$o50" -v n="$n50" -v f="$f50" 'BEGIN {
+	printf "cellrun with a no-op bwrap: median %.3f ms; the no-op alone %.3f ms\n", o, n
+	printf "cellrun'"'"'s own cost %.3f ms; one process start (static no-op) %.3f ms\n", o - n, f }'
