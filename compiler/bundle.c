@@ -1,5 +1,6 @@
 /* bundle.c - the manifest, and all-or-nothing output of a set of bundles. */
 #include "bundle.h"
+#include "emit_landlock.h"
 #include "emit_limits.h"
 #include "sha256.h"
 
@@ -21,6 +22,7 @@ void bundle_init(struct bundle *b, const struct ir_policy *p)
 	buf_init(&b->bpf);
 	buf_init(&b->args);
 	buf_init(&b->limits);
+	buf_init(&b->landlock);
 	bwrap_needs_init(&b->needs);
 }
 
@@ -30,6 +32,7 @@ void bundle_free(struct bundle *b)
 	buf_free(&b->bpf);
 	buf_free(&b->args);
 	buf_free(&b->limits);
+	buf_free(&b->landlock);
 	bwrap_needs_free(&b->needs);
 	for (size_t i = 0; i < b->n_extras; i++)
 		buf_free(&b->extras[i].content);
@@ -40,6 +43,7 @@ int bundle_emit_args_and_limits(struct bundle *b, struct diag_ctx *d)
 {
 	int args_result = emit_bwrap_args(b->policy, d, &b->args, &b->needs);
 	int limits_result = emit_limits(b->policy, d, &b->limits);
+	emit_landlock(b->policy, &b->landlock);
 	return args_result < 0 || limits_result < 0 ? -1 : 0;
 }
 
@@ -97,6 +101,7 @@ static int put_header(struct buf *out, const struct ir_policy *p, const struct b
 	char version[32];
 	buf_printf(out, "bwrap-min %s\n",
 	           bwrap_version_format(b->needs.min_version, version, sizeof(version)));
+	buf_printf(out, "fallback %s\n", p->fallback == IR_FALLBACK_LANDLOCK ? "landlock" : "none");
 	return 0;
 }
 
@@ -140,6 +145,7 @@ int bundle_render_manifest(const struct ir_policy *p, const struct bundle *b, st
 	put_piece(out, "bpf", b->name, &b->bpf);
 	put_piece(out, "args", b->name, &b->args);
 	put_piece(out, "limits", b->name, &b->limits);
+	put_piece(out, "landlock", b->name, &b->landlock);
 	return 0;
 }
 
@@ -263,8 +269,8 @@ static int stage_bundle(struct output *out, const struct bundle *b)
 	}
 	/* The manifest after the other pieces: it is what the runtime opens
 	 * first. Extras (exports) come after it; nothing reads them together. */
-	const char *kinds[] = {"bpf", "args", "limits", "manifest"};
-	const struct buf *contents[] = {&b->bpf, &b->args, &b->limits, &manifest};
+	const char *kinds[] = {"bpf", "args", "limits", "landlock", "manifest"};
+	const struct buf *contents[] = {&b->bpf, &b->args, &b->limits, &b->landlock, &manifest};
 	int result = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(kinds) && result == 0; i++) {
 		char *final_name = xasprintf("%s.%s", b->name, kinds[i]);
@@ -405,7 +411,7 @@ int bundle_write_all(struct diag_ctx *d, const char *dir, struct bundle *const *
 	out.dir_fd = open_output_dir(d, dir);
 	if (out.dir_fd < 0)
 		return -1;
-	out.files = xcalloc((4 + BUNDLE_MAX_EXTRAS) * n + 1, sizeof(*out.files));
+	out.files = xcalloc((5 + BUNDLE_MAX_EXTRAS) * n + 1, sizeof(*out.files));
 
 	int result = 0;
 	for (size_t i = 0; i < n && result == 0; i++)

@@ -7,10 +7,12 @@
  *     NAME.bpf       the seccomp filter (struct sock_filter[], for --seccomp FD)
  *     NAME.args      the bwrap argument file (emit_bwrap.h, for --args FD)
  *     NAME.limits    the resource limits (emit_limits.h)
+ *     NAME.landlock  the policy as the Landlock tier applies it, for hosts
+ *                    without user namespaces (emit_landlock.h)
  *     NAME.manifest  what ties them together: format version, compiler,
- *                    architectures, minimum bwrap, open params, variables
- *                    kept from the host, `file` contents, and the size and
- *                    SHA-256 of every other piece
+ *                    architectures, minimum bwrap, the policy's fallback,
+ *                    open params, variables kept from the host, `file`
+ *                    contents, and the size and SHA-256 of every other piece
  *
  * The manifest is line-based text that a libc-only runtime parses with
  * sscanf; docs/bundle.md gives its grammar, every key and the versioning
@@ -37,7 +39,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define BUNDLE_FORMAT_VERSION 1
+#define BUNDLE_FORMAT_VERSION 2 /* 2: `fallback` and the landlock piece */
 
 /* An export written beside the bundle (`--emit`): NAME.SUFFIX. Extras are
  * not pieces: the manifest does not list them and the runtime ignores them,
@@ -55,6 +57,7 @@ struct bundle {
 	struct buf bpf;                 /* filled by the seccomp backend */
 	struct buf args;                /* emit_bwrap_args() */
 	struct buf limits;              /* emit_limits() */
+	struct buf landlock;            /* emit_landlock() */
 	struct bwrap_needs needs;       /* emit_bwrap_args() */
 	struct bundle_extra extras[BUNDLE_MAX_EXTRAS];
 	size_t n_extras;
@@ -64,9 +67,9 @@ struct bundle {
 void bundle_init(struct bundle *b, const struct ir_policy *p);
 void bundle_free(struct bundle *b);
 
-/* Runs the bwrap and limits backends for b->policy into b->args, b->needs and
- * b->limits (b->bpf is the seccomp backend's). Returns -1 if either
- * reported an error, else 0. */
+/* Runs the bwrap, limits and Landlock backends for b->policy into b->args,
+ * b->needs, b->limits and b->landlock (b->bpf is the seccomp backend's).
+ * Returns -1 if any reported an error, else 0. */
 int bundle_emit_args_and_limits(struct bundle *b, struct diag_ctx *d);
 
 /* True if `name` can name a bundle: a single path component of printable

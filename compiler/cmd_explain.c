@@ -4,8 +4,10 @@
 #include "bpf_disasm.h"
 #include "bpf_sim.h"
 #include "cmd_test.h"
+#include "explain_tier.h"
 #include "names.h"
 #include "quantity.h"
+#include "syscall_mix.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -14,7 +16,8 @@
 #include <string.h>
 
 const char cmd_explain_usage[] =
-    "usage: cell explain FILE [-p NAME] [-D NAME=VALUE]... [-I DIR]... [--bpf] [CALL]...\n"
+    "usage: cell explain FILE [-p NAME] [-D NAME=VALUE]... [-I DIR]... [--bpf]\n"
+    "                    [--mix MIXFILE]... [CALL]...\n"
     "\n"
     "Explains what the compiled policy does. With CALLs (name or name(args),\n"
     "arguments numbers or constants joined with '|'), gives each one's verdict\n"
@@ -27,6 +30,9 @@ const char cmd_explain_usage[] =
     "  -D, --define N=V     give param N the value V at compile time\n"
     "  -I, --include DIR    search DIR for included files\n"
     "      --bpf            print the filter disassembled\n"
+    "      --mix MIXFILE    instead of the summary, the filter's cost over a\n"
+    "                       recorded syscall mix ('COUNT NAME' lines, as\n"
+    "                       strace -c -U calls,name prints them)\n"
     "  -h, --help           show this help\n";
 
 /* ---- CALL arguments ------------------------------------------------------------ */
@@ -319,6 +325,46 @@ static void summarise(const struct ir_policy *p, const struct buf *bpf)
 	summarise_rules(p);
 	summarise_limits_params(p);
 	summarise_program(p, bpf);
+	explain_tier(p, stdout);
+}
+
+/* ---- syscall mixes ------------------------------------------------------------------ */
+
+struct mix_file {
+	const char *path;
+	struct syscall_mix mix;
+};
+
+static void print_mix_stats(const struct syscall_mix_stats *s)
+{
+	double cached = s->calls ? 100.0 * (double)s->cached_calls / (double)s->calls : 0.0;
+	printf("%llu calls of %zu syscalls: mean %.1f, worst %zu (%s) instructions; ",
+	       (unsigned long long)s->calls, s->syscalls, s->mean, s->worst, s->worst_name);
+	printf("action cache: %.1f%% of calls (%zu of %zu syscalls), mean %.1f with it", cached,
+	       s->cached_syscalls, s->syscalls, s->cached_mean);
+	if (s->skipped)
+		printf("; %zu syscalls (%llu calls) unknown here, skipped", s->skipped,
+		       (unsigned long long)s->skipped_calls);
+	printf("\n");
+}
+
+/* The program's cost over each mix, on every target architecture. */
+static void explain_mixes(const struct ir_policy *p, const struct buf *bpf,
+                          const struct mix_file *mixes, size_t n_mixes)
+{
+	size_t len;
+	const struct sock_filter *insns = bpf_sim_program(bpf->data, bpf->len, &len);
+	printf("policy %s: %zu instructions\n", p->name, len);
+	for (size_t m = 0; m < n_mixes; m++)
+		for (size_t a = 0; a < p->n_arches; a++) {
+			struct syscall_mix_stats s;
+			uint32_t arch = p->arches[a].token;
+			printf("  mix %s on %s: ", mixes[m].path, p->arches[a].name);
+			if (syscall_mix_stats(insns, len, arch, &mixes[m].mix, &s) < 0)
+				printf("the program is invalid\n");
+			else
+				print_mix_stats(&s);
+		}
 }
 
 /* ---- driver ----------------------------------------------------------------------- */
@@ -329,15 +375,32 @@ struct explain_args {
 	const char *file;
 	char **calls;
 	size_t n_calls;
+	struct mix_file *mixes;
+	size_t n_mixes, mixes_cap;
 };
+
+/* Loads the mix at `path` into `a`; returns -1, or 2 after reporting why not. */
+static int add_mix(struct explain_args *a, const char *path)
+{
+	char err[512];
+	struct syscall_mix mix;
+	if (syscall_mix_load(path, &mix, err, sizeof(err)) < 0) {
+		fprintf(stderr, "cell: %s\n", err);
+		return 2;
+	}
+	xgrow((void **)&a->mixes, &a->mixes_cap, a->n_mixes + 1, sizeof(*a->mixes));
+	a->mixes[a->n_mixes++] = (struct mix_file){path, mix};
+	return -1;
+}
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct explain_args *a)
 {
-	enum { OPT_BPF = 256 };
+	enum { OPT_BPF = 256, OPT_MIX };
 	static const struct option options[] = {
 	    CLI_POLICY_LONGOPTS,
 	    {"bpf", no_argument, NULL, OPT_BPF},
+	    {"mix", required_argument, NULL, OPT_MIX},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -350,6 +413,12 @@ static int parse_args(int argc, char **argv, struct explain_args *a)
 		case OPT_BPF:
 			a->bpf = true;
 			break;
+		case OPT_MIX: {
+			int rc = add_mix(a, optarg);
+			if (rc >= 0)
+				return rc;
+			break;
+		}
 		case 'h':
 			fputs(cmd_explain_usage, stdout);
 			return 0;
@@ -394,7 +463,9 @@ static int explain_file(const struct explain_args *a)
 		const struct ir_policy *p = f.res.policies[i];
 		if (i > 0)
 			printf("\n");
-		if (a->n_calls == 0)
+		if (a->n_mixes > 0)
+			explain_mixes(p, &f.bpf[i], a->mixes, a->n_mixes);
+		else if (a->n_calls == 0)
 			summarise(p, &f.bpf[i]);
 		for (size_t c = 0; c < a->n_calls && rc == 0; c++) {
 			char *name, err[256];
@@ -433,6 +504,9 @@ int cmd_explain(int argc, char **argv)
 		rc = explain_file(&a);
 	fflush(stdout);
 	cli_policy_args_free(&a.policy);
+	for (size_t i = 0; i < a.n_mixes; i++)
+		syscall_mix_free(&a.mixes[i].mix);
+	free(a.mixes);
 	names_cleanup();
 	return rc;
 }

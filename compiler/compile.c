@@ -1,7 +1,9 @@
 /* compile.c - resolve, run every backend, write only if all succeeded. */
 #include "compile.h"
 #include "bundle.h"
+#include "depfile.h"
 #include "diag.h"
+#include "embedded.h"
 #include "emit_asm.h"
 #include "emit_cheader.h"
 #include "emit_oci.h"
@@ -12,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static size_t count_args(const struct buf *args)
@@ -89,6 +92,88 @@ static int emit_extras(struct diag_ctx *d, struct bundle *b, unsigned emit)
 	return rc;
 }
 
+/* Every file a compile writes: each bundle's pieces, the manifest first
+ * (ninja takes a depfile's first target for the build edge's first output,
+ * and the manifest stands for the bundle), then its extras. */
+static char **written_files(const struct compile_options *opt, struct bundle *const *bundles,
+                            size_t n, size_t *count)
+{
+	static const char *const pieces[] = {"manifest", "bpf", "args", "limits", "landlock"};
+	char **files = xcalloc(n * (ARRAY_SIZE(pieces) + BUNDLE_MAX_EXTRAS), sizeof(*files));
+	*count = 0;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(pieces); j++)
+			files[(*count)++] =
+			    xasprintf("%s/%s.%s", opt->out_dir, bundles[i]->name, pieces[j]);
+		for (size_t j = 0; j < bundles[i]->n_extras; j++)
+			files[(*count)++] = xasprintf("%s/%s.%s", opt->out_dir, bundles[i]->name,
+			                              bundles[i]->extras[j].suffix);
+	}
+	return files;
+}
+
+/* Every policy file a compile read: the sources the diagnostics hold with
+ * their text, the embedded ones excepted (they are not files). */
+static const char **read_files(struct diag_ctx *d, size_t *count)
+{
+	const char **files = xcalloc(diag_source_count(d) + 1, sizeof(*files));
+	*count = 0;
+	for (size_t i = 0; i < diag_source_count(d); i++) {
+		bool has_text;
+		const char *path = diag_source_path(d, i, &has_text);
+		if (has_text && strncmp(path, EMBEDDED_PREFIX, strlen(EMBEDDED_PREFIX)) != 0)
+			files[(*count)++] = path;
+	}
+	return files;
+}
+
+/* The dependency file: the files written depend on the files read. */
+static int write_depfile(struct diag_ctx *d, const struct compile_options *opt,
+                         struct bundle *const *bundles, size_t n)
+{
+	size_t n_targets, n_deps;
+	char **targets = written_files(opt, bundles, n, &n_targets);
+	const char **deps = read_files(d, &n_deps);
+	struct buf text;
+	buf_init(&text);
+	const char *bad = NULL;
+	struct src_loc none = {0};
+	int rc = depfile_render(&text, (const char *const *)targets, n_targets, deps, n_deps, &bad);
+	if (rc < 0)
+		diag_error(d, none,
+		           "cannot write '%s' in a dependency file (it has a backslash or a "
+		           "control character); rename it",
+		           bad);
+	int err = rc == 0 ? depfile_write(opt->depfile, &text) : 0;
+	if (err < 0) {
+		diag_error(d, none, "cannot write dependency file '%s': %s", opt->depfile,
+		           strerror(-err));
+		rc = -1;
+	}
+	buf_free(&text);
+	free(deps);
+	for (size_t i = 0; i < n_targets; i++)
+		free(targets[i]);
+	free(targets);
+	return rc;
+}
+
+/* The depfile goes first, so that a path it cannot hold stops the compile
+ * before any bundle is written; it is removed again if the bundles cannot
+ * be written, so that "nothing was written" stays true. The output
+ * directory is made first (as bundle_write_all would), since the natural
+ * place for the depfile is inside it. */
+static void write_outputs(struct diag_ctx *d, const struct compile_options *opt,
+                          struct bundle *const *bundles, size_t n)
+{
+	if (opt->depfile)
+		(void)mkdir(opt->out_dir, 0755); /* a failure: bundle_write_all says why */
+	if (opt->depfile && write_depfile(d, opt, bundles, n) < 0)
+		return;
+	if (bundle_write_all(d, opt->out_dir, bundles, n) < 0 && opt->depfile)
+		unlink(opt->depfile);
+}
+
 static void print_summary(FILE *out, const struct bundle *b, const char *dir)
 {
 	fprintf(out, "%s: %zu BPF instructions, %zu bwrap arguments", b->name, b->bpf.len / 8,
@@ -97,7 +182,7 @@ static void print_summary(FILE *out, const struct bundle *b, const char *dir)
 		fprintf(out, ", %zu param%s to fill at run time", b->policy->n_params,
 		        b->policy->n_params == 1 ? "" : "s");
 	if (dir)
-		fprintf(out, " -> %s/%s.{bpf,args,limits,manifest}\n", dir, b->name);
+		fprintf(out, " -> %s/%s.{bpf,args,limits,landlock,manifest}\n", dir, b->name);
 	else
 		fprintf(out, " (checked; no -o, nothing written)\n");
 }
@@ -119,7 +204,7 @@ int compile_policy_file(const char *path, const struct compile_options *opt, FIL
 			rc = -1;
 	}
 	if (diag_error_count(d) == 0 && opt->out_dir)
-		rc = bundle_write_all(d, opt->out_dir, bundles, res.n_policies);
+		write_outputs(d, opt, bundles, res.n_policies);
 	int exit_code = 0;
 	if (diag_error_count(d) > 0) {
 		int n = diag_error_count(d);

@@ -16,6 +16,8 @@ struct compile_options {
 	const char *out_dir; /* NULL: check only, write nothing */
 	bool quiet;          /* no summary lines */
 	unsigned emit;       /* COMPILE_EMIT_* exports written beside each bundle */
+	const char *depfile; /* with out_dir: a make-style rule, the files written
+	                      * depending on the files read (depfile.h) */
 };
 
 enum {

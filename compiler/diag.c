@@ -87,6 +87,20 @@ const char *diag_source_text(struct diag_ctx *d, const char *path, size_t *len)
 	return s->text;
 }
 
+size_t diag_source_count(const struct diag_ctx *d)
+{
+	return d->n_sources;
+}
+
+const char *diag_source_path(const struct diag_ctx *d, size_t i, bool *has_text)
+{
+	if (i >= d->n_sources)
+		return NULL;
+	if (has_text)
+		*has_text = d->sources[i].text != NULL;
+	return d->sources[i].path;
+}
+
 /* Prints the line `loc` points into, tabs kept so the caret lines up, and
  * control characters shown as '?' so a hostile policy cannot drive the
  * terminal through our error messages. */

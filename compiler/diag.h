@@ -43,6 +43,12 @@ const char *diag_add_source(struct diag_ctx *d, const char *path, const char *te
 const char *diag_intern(struct diag_ctx *d, const char *path);
 /* The text registered for a path, or NULL. */
 const char *diag_source_text(struct diag_ctx *d, const char *path, size_t *len);
+/* The sources in the order they were registered: the path of the i-th, or
+ * NULL when i is past the end; *has_text says whether it came with its text
+ * (was read) or was only interned. `cell compile --depfile` lists the files
+ * a compile read this way. */
+size_t diag_source_count(const struct diag_ctx *d);
+const char *diag_source_path(const struct diag_ctx *d, size_t i, bool *has_text);
 
 void diag_error(struct diag_ctx *d, struct src_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

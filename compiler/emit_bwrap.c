@@ -53,6 +53,7 @@ void bwrap_needs_free(struct bwrap_needs *needs)
 	for (size_t i = 0; i < needs->n_env_keep; i++)
 		free(needs->env_keep[i]);
 	free(needs->env_keep);
+	free(needs->requirements);
 	bwrap_needs_init(needs);
 }
 
@@ -85,10 +86,16 @@ static void put3(struct emitter *e, const char *option, const char *value1, cons
 	put(e, value2);
 }
 
-static void require_version(struct emitter *e, struct bwrap_version v)
+static void require_version(struct emitter *e, struct bwrap_version v, const char *option,
+                            struct src_loc loc)
 {
-	if (bwrap_version_compare(v, e->needs->min_version) > 0)
-		e->needs->min_version = v;
+	struct bwrap_needs *needs = e->needs;
+	needs->requirements = xrealloc(needs->requirements,
+	                               (needs->n_requirements + 1) * sizeof(*needs->requirements));
+	needs->requirements[needs->n_requirements++] =
+	    (struct bwrap_requirement){.option = option, .version = v, .loc = loc};
+	if (bwrap_version_compare(v, needs->min_version) > 0)
+		needs->min_version = v;
 }
 
 static void fail(struct emitter *e, struct src_loc loc, const char *fmt, ...)
@@ -275,7 +282,7 @@ static void emit_perms(struct emitter *e, const struct ir_fs_op *op)
 	char text[8];
 	snprintf(text, sizeof(text), "%04o", op->mode);
 	put2(e, "--perms", text);
-	require_version(e, version_perms);
+	require_version(e, version_perms, "--perms", op->loc);
 }
 
 static void emit_bind(struct emitter *e, const struct ir_fs_op *op, const char *option,
@@ -297,7 +304,7 @@ static void emit_tmpfs(struct emitter *e, const struct ir_fs_op *op)
 		char text[24];
 		snprintf(text, sizeof(text), "%" PRIu64, op->size_bytes);
 		put2(e, "--size", text);
-		require_version(e, version_tmpfs_size);
+		require_version(e, version_tmpfs_size, "--size", op->loc);
 	}
 	emit_perms(e, op);
 	put2(e, "--tmpfs", op->dst);
@@ -502,6 +509,16 @@ static void emit_env_decision(struct emitter *e, const struct env_decision *dec,
 	}
 }
 
+/* The last `clear`: the one --clearenv stands for. */
+static struct src_loc last_clear_loc(const struct ir_env *env)
+{
+	struct src_loc loc = {0};
+	for (size_t i = 0; i < env->n_ops; i++)
+		if (env->ops[i].kind == IR_ENV_CLEAR)
+			loc = env->ops[i].loc;
+	return loc;
+}
+
 static void emit_env(struct emitter *e)
 {
 	bool had_clear;
@@ -509,7 +526,7 @@ static void emit_env(struct emitter *e)
 	struct env_decision *decisions = normalise_env(&e->policy->env, &had_clear, &n);
 	if (had_clear) {
 		put(e, "--clearenv");
-		require_version(e, version_clearenv);
+		require_version(e, version_clearenv, "--clearenv", last_clear_loc(&e->policy->env));
 	}
 	for (size_t i = 0; i < n; i++)
 		emit_env_decision(e, &decisions[i], had_clear);

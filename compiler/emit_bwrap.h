@@ -24,7 +24,8 @@
  *     these bytes before it starts bwrap;
  *   - `keep` after a `clear`: the host's value is only known at run time,
  *     so the runner appends `--setenv NAME VALUE` after the file;
- *   - the oldest bwrap that understands every option used.
+ *   - the oldest bwrap that understands every option used, and which
+ *     construct needs each option newer than the baseline.
  *
  * Masks are decided on the HOST at compile time (docs/bundle.md, "Masks"):
  * a directory becomes `--tmpfs DST --remount-ro DST`, anything else
@@ -66,8 +67,19 @@ struct bwrap_data_fd {
 	size_t len;
 };
 
+/* An option that needs a bwrap newer than the baseline every file needs
+ * (--cap-drop's), with the construct that put it in the file: `cell lint`
+ * compares these with the policy's `requires bwrap` (CL029). */
+struct bwrap_requirement {
+	const char *option; /* "--size": a static string */
+	struct bwrap_version version;
+	struct src_loc loc;
+};
+
 struct bwrap_needs {
 	struct bwrap_version min_version;
+	struct bwrap_requirement *requirements; /* in file order */
+	size_t n_requirements;
 	struct bwrap_data_fd *data_fds; /* in fd order */
 	size_t n_data_fds;
 	char **env_keep; /* variables whose host value the runner passes in */

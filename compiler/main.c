@@ -6,7 +6,10 @@
  * the modules; this file only parses arguments and calls them.
  */
 #include "cli.h"
+#include "cmd_doctor.h"
 #include "cmd_explain.h"
+#include "cmd_fmt.h"
+#include "cmd_lint.h"
 #include "cmd_test.h"
 #include "compile.h"
 #include "diag.h"
@@ -33,15 +36,20 @@ static const char main_usage[] =
     "  run        compile a policy in memory and run a command under it\n"
     "  test       check a policy's test blocks against its compiled filter\n"
     "  explain    say what a policy grants, or what it does with given calls\n"
+    "  fmt        print policies in the canonical layout, or convert to/from YAML\n"
+    "  lint       report what in a policy deserves a reviewer's attention\n"
+    "  check      compile, lint and test policies: one command for CI\n"
     "  syscalls   list the built-in syscall groups, or the syscalls of one\n"
+    "  doctor     check whether this host can run sandboxes, and a policy\n"
     "  help       show help for a command\n"
     "\n"
     "exit status: 0 success, 1 policy errors, 2 usage errors.\n"
     "Run 'cell help COMMAND' for a command's options. The language is described\n"
-    "in docs/language.md.\n";
+    "in cell-policy(5) and docs/language.md; the commands in cell(1).\n";
 
 static const char compile_usage[] =
     "usage: cell compile FILE [-o DIR] [-p NAME] [-D NAME=VALUE]... [-I DIR]... [--emit LIST]\n"
+    "                    [--depfile FILE]\n"
     "\n"
     "Compiles every policy defined in FILE (or only NAME) and, with -o, writes\n"
     "for each one DIR/NAME.bpf, NAME.args, NAME.limits and NAME.manifest.\n"
@@ -57,6 +65,8 @@ static const char compile_usage[] =
     "  --emit LIST          also write exports beside each bundle, comma-separated:\n"
     "                       oci (NAME.oci.json, an OCI runtime-spec seccomp profile),\n"
     "                       c (NAME.h), asm (NAME.asm), pfc (NAME.pfc)\n"
+    "  --depfile FILE       with -o, also write a make-style dependency file: the\n"
+    "                       files written depend on FILE and every file it includes\n"
     "  -q, --quiet          print only diagnostics\n"
     "  -h, --help           show this help\n";
 
@@ -71,7 +81,8 @@ static const char run_usage[] =
     "\n"
     "  -p, -D, -I           as for 'cell compile'\n"
     "  --param N=V          fill a param at run time (passed to cellrun)\n"
-    "  --bwrap PATH, --user NAME, --status-json FILE, --dry-run, --best-effort\n"
+    "  --bwrap PATH, --user NAME, --status-json FILE, --dry-run, --best-effort,\n"
+    "  --fallback landlock|none, --strict\n"
     "                       passed to cellrun; see cellrun --help\n"
     "\n"
     "The exit status is cellrun's: the command's own, 128+N for a signal,\n"
@@ -99,6 +110,7 @@ static int cmd_compile(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"emit", required_argument, NULL, 'E'},
+	    {"depfile", required_argument, NULL, 'M'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -128,6 +140,9 @@ static int cmd_compile(int argc, char **argv)
 				co.emit |= (unsigned)mask;
 			break;
 		}
+		case 'M':
+			co.depfile = optarg;
+			break;
 		case 'h':
 			fputs(compile_usage, stdout);
 			rc = 0;
@@ -142,6 +157,9 @@ static int cmd_compile(int argc, char **argv)
 		rc = usage_error(compile_usage, "%s",
 		                 argc - optind ? "compile takes one policy file"
 		                               : "compile needs a policy file");
+	} else if (rc < 0 && co.depfile && !co.out_dir) {
+		rc = usage_error(compile_usage, "%s",
+		                 "--depfile needs -o: it names the files written");
 	} else if (rc < 0) {
 		co.resolve = pa.ro;
 		rc = compile_policy_file(argv[optind], &co, stderr);
@@ -151,9 +169,20 @@ static int cmd_compile(int argc, char **argv)
 }
 
 /* The cellrun options `cell run` passes through, by getopt code. */
-enum { OPT_PARAM = 256, OPT_BWRAP, OPT_USER, OPT_STATUS, OPT_DRY, OPT_BEST, OPT_SHOW };
-static const char *const passthrough_names[] = {"--param",       "--bwrap",   "--user",
-                                                "--status-json", "--dry-run", "--best-effort"};
+enum {
+	OPT_PARAM = 256,
+	OPT_BWRAP,
+	OPT_USER,
+	OPT_STATUS,
+	OPT_FALLBACK,
+	OPT_DRY,
+	OPT_BEST,
+	OPT_STRICT,
+	OPT_SHOW
+};
+static const char *const passthrough_names[] = {"--param",       "--bwrap",    "--user",
+                                                "--status-json", "--fallback", "--dry-run",
+                                                "--best-effort", "--strict"};
 
 static int cmd_run(int argc, char **argv)
 {
@@ -165,6 +194,8 @@ static int cmd_run(int argc, char **argv)
 	    {"status-json", required_argument, NULL, OPT_STATUS},
 	    {"dry-run", no_argument, NULL, OPT_DRY},
 	    {"best-effort", no_argument, NULL, OPT_BEST},
+	    {"fallback", required_argument, NULL, OPT_FALLBACK},
+	    {"strict", no_argument, NULL, OPT_STRICT},
 	    {"show-default", no_argument, NULL, OPT_SHOW},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -187,11 +218,13 @@ static int cmd_run(int argc, char **argv)
 		case OPT_BWRAP:
 		case OPT_USER:
 		case OPT_STATUS:
+		case OPT_FALLBACK:
 			passthrough[n_passthrough++] = passthrough_names[c - OPT_PARAM];
 			passthrough[n_passthrough++] = optarg;
 			break;
 		case OPT_DRY:
 		case OPT_BEST:
+		case OPT_STRICT:
 			passthrough[n_passthrough++] = passthrough_names[c - OPT_PARAM];
 			break;
 		case OPT_SHOW: {
@@ -285,8 +318,16 @@ int main(int argc, char **argv)
 			fputs(cmd_test_usage, stdout);
 		else if (strcmp(topic, "explain") == 0)
 			fputs(cmd_explain_usage, stdout);
+		else if (strcmp(topic, "fmt") == 0)
+			fputs(cmd_fmt_usage, stdout);
+		else if (strcmp(topic, "lint") == 0)
+			fputs(cmd_lint_usage, stdout);
+		else if (strcmp(topic, "check") == 0)
+			fputs(cmd_check_usage, stdout);
 		else if (strcmp(topic, "syscalls") == 0)
 			fputs(syscalls_usage, stdout);
+		else if (strcmp(topic, "doctor") == 0)
+			fputs(cmd_doctor_usage, stdout);
 		else
 			return usage_error(main_usage, "no help for unknown command '%s'", topic);
 		return 0;
@@ -299,10 +340,18 @@ int main(int argc, char **argv)
 		return cmd_test(argc - 1, argv + 1);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "fmt") == 0)
+		return cmd_fmt(argc - 1, argv + 1);
+	if (strcmp(cmd, "lint") == 0)
+		return cmd_lint(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "syscalls") == 0)
 		return cmd_syscalls(argc - 1, argv + 1);
-	static const char *const commands[] = {"compile", "run",      "test",
-	                                       "explain", "syscalls", "help"};
+	if (strcmp(cmd, "doctor") == 0)
+		return cmd_doctor(argc - 1, argv + 1);
+	static const char *const commands[] = {"compile", "run",      "test",   "explain", "lint",
+	                                       "check",   "syscalls", "doctor", "fmt",     "help"};
 	const char *best = diag_suggest(cmd, commands, ARRAY_SIZE(commands));
 	if (best) {
 		fprintf(stderr, "cell: unknown command '%s'; did you mean '%s'?\n", cmd, best);

@@ -1951,6 +1951,18 @@ static const char *rule_reason_on_line(const struct ast_policy *p, int line)
 	return NULL;
 }
 
+/* The word `because` in a `# lint:` comment: whole, not inside an id. */
+static const char *find_because(const char *t)
+{
+	for (const char *b = strstr(t, "because"); b; b = strstr(b + 1, "because")) {
+		bool starts = b == t || b[-1] == ' ' || b[-1] == '\t' || b[-1] == ',';
+		bool ends = b[7] == '\0' || b[7] == ' ' || b[7] == '\t' || b[7] == '"';
+		if (starts && ends)
+			return b;
+	}
+	return NULL;
+}
+
 /* `# lint: CL003, CL004 [because "why"]`: ids up to `because` or the end. */
 static void comment_suppressions(struct pctx *pc, const struct sym_policy *sp,
                                  const struct ast_comment *c)
@@ -1961,7 +1973,7 @@ static void comment_suppressions(struct pctx *pc, const struct sym_policy *sp,
 	if (strncmp(t, "lint:", 5) != 0)
 		return;
 	t += 5;
-	const char *because = strstr(t, "because");
+	const char *because = find_because(t);
 	char *reason = NULL;
 	if (because) {
 		const char *open = strchr(because, '"');

@@ -128,11 +128,12 @@ int run_policy(const char *policy_file, const struct resolve_options *ropt,
 	}
 	int exit_code = 1;
 	if (diag_error_count(d) == 0) {
-		int fds[4] = {sealed_memfd("cell-manifest", manifest.data, manifest.len),
+		int fds[5] = {sealed_memfd("cell-manifest", manifest.data, manifest.len),
 		              sealed_memfd("cell-bpf", b.bpf.data, b.bpf.len),
 		              sealed_memfd("cell-args", b.args.data, b.args.len),
-		              sealed_memfd("cell-limits", b.limits.data, b.limits.len)};
-		if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0) {
+		              sealed_memfd("cell-limits", b.limits.data, b.limits.len),
+		              sealed_memfd("cell-landlock", b.landlock.data, b.landlock.len)};
+		if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0 || fds[3] < 0 || fds[4] < 0) {
 			fprintf(out, "cell: cannot hand the bundle over in memory: %s\n",
 			        strerror(errno));
 			exit_code = 125;
@@ -147,7 +148,8 @@ int run_policy(const char *policy_file, const struct resolve_options *ropt,
 			for (size_t j = 0; j < n_cellrun_args; j++)
 				argv[i++] = cellrun_args[j];
 			argv[i++] = "--bundle-fds";
-			argv[i++] = xasprintf("%d,%d,%d,%d", fds[0], fds[1], fds[2], fds[3]);
+			argv[i++] =
+			    xasprintf("%d,%d,%d,%d,%d", fds[0], fds[1], fds[2], fds[3], fds[4]);
 			argv[i++] = "--";
 			for (size_t j = 0; j < n_cmd; j++)
 				argv[i++] = cmd[j];

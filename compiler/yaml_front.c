@@ -2720,7 +2720,14 @@ static void policy_item(struct yfront *y, struct ast_item ***items_tail, const s
 	struct ast_policy *p = xcalloc(1, sizeof(*p));
 	p->name = name;
 	p->loc = deref(key)->loc;
-	struct ast_item *item = item_new(AST_ITEM_POLICY, p->loc);
+	/* The item spans the whole policy, as in the language: the resolver
+	 * takes the rules' `lint:` comments from inside that span. */
+	struct src_loc span = p->loc;
+	if (!is_null(value) && deref(value)->loc.end_line >= span.line) {
+		span.end_line = deref(value)->loc.end_line;
+		span.end_col = deref(value)->loc.end_col;
+	}
+	struct ast_item *item = item_new(AST_ITEM_POLICY, span);
 	item->u.policy = p;
 	TAIL_APPEND(*items_tail, item);
 	if (is_null(value) || !want(y, value, Y_MAPPING, "a policy"))

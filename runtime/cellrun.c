@@ -2,22 +2,27 @@
  * cellrun - run a command under a compiled cell bundle.
  *
  *   cellrun [--param NAME=VALUE]... [--bwrap PATH] [--user NAME|UID] [--dry-run]
- *           [--status-json FILE] [--best-effort] BUNDLE -- CMD [ARG...]
- *   cellrun [same options] --bundle-fds MANIFEST,BPF,ARGS,LIMITS -- CMD [ARG...]
+ *           [--status-json FILE] [--best-effort] [--fallback landlock|none] [--strict]
+ *           BUNDLE -- CMD [ARG...]
+ *   cellrun [same options] --bundle-fds MANIFEST,BPF,ARGS,LIMITS[,LANDLOCK] -- CMD [ARG...]
  *
  * The steps, each in its own module: load and verify the bundle
  * (manifest.h), fill params and seal the pieces into memfds (fill.h), set up
  * the limits (limits.h), start bwrap (launch.h), watch it and read the
- * outcome (supervise.h). Exit status: the command's own, 128+N for signal N,
- * 124 on timeout, 125 when cellrun or bwrap failed before the command ran,
- * 126/127 when the command could not be executed / found. docs/runtime.md
- * is the reference.
+ * outcome (supervise.h). When user namespaces are unavailable and the
+ * policy or --fallback allows it, the Landlock tier runs the command
+ * without bwrap instead (tier_run.h). Exit status: the command's own,
+ * 128+N for signal N, 124 on timeout, 125 when cellrun or bwrap failed
+ * before the command ran, 126/127 when the command could not be executed /
+ * found. docs/runtime.md is the reference.
  */
 #include "fill.h"
+#include "hostcheck.h"
 #include "launch.h"
 #include "limits.h"
 #include "manifest.h"
 #include "supervise.h"
+#include "tier_run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,8 +42,10 @@ struct options {
 	char **params;
 	size_t n_params;
 	const char *bwrap, *user, *status_json, *bundle;
-	int bundle_fds[4];
-	bool have_fds, dry_run, best_effort;
+	int bundle_fds[5];
+	size_t n_bundle_fds;
+	bool have_fds, dry_run, best_effort, strict;
+	const char *fallback; /* --fallback: "landlock" or "none"; NULL: the policy's */
 	char **command;
 };
 
@@ -57,9 +64,12 @@ static void usage(FILE *to)
 {
 	fputs(
 	    "usage: cellrun [--param NAME=VALUE]... [--bwrap PATH] [--user NAME|UID] [--dry-run]\n"
-	    "               [--status-json FILE] [--best-effort] BUNDLE -- CMD [ARG...]\n"
-	    "       cellrun [options] --bundle-fds MANIFEST,BPF,ARGS,LIMITS -- CMD [ARG...]\n"
-	    "BUNDLE is a path prefix: out/NAME means out/NAME.manifest, .bpf, .args, .limits.\n",
+	    "               [--status-json FILE] [--best-effort] [--fallback landlock|none]\n"
+	    "               [--strict] BUNDLE -- CMD [ARG...]\n"
+	    "       cellrun [options] --bundle-fds MANIFEST,BPF,ARGS,LIMITS[,LANDLOCK] -- CMD "
+	    "[ARG...]\n"
+	    "BUNDLE is a path prefix: out/NAME means out/NAME.manifest, .bpf, .args, .limits,\n"
+	    ".landlock.\n",
 	    to);
 }
 
@@ -76,12 +86,16 @@ static int refuse(const char *fmt, ...)
 	return -1;
 }
 
-static int parse_fds(const char *text, int fds[4])
+static int parse_fds(const char *text, int fds[5], size_t *n)
 {
 	char tail;
-	if (sscanf(text, "%d,%d,%d,%d%c", &fds[0], &fds[1], &fds[2], &fds[3], &tail) != 4)
-		return refuse("--bundle-fds needs four descriptors: MANIFEST,BPF,ARGS,LIMITS");
-	for (int i = 0; i < 4; i++)
+	int got =
+	    sscanf(text, "%d,%d,%d,%d,%d%c", &fds[0], &fds[1], &fds[2], &fds[3], &fds[4], &tail);
+	if (got != 4 && got != 5)
+		return refuse("--bundle-fds needs four or five descriptors: "
+		              "MANIFEST,BPF,ARGS,LIMITS[,LANDLOCK]");
+	*n = (size_t)got;
+	for (int i = 0; i < got; i++)
 		if (fds[i] < 3 || fcntl(fds[i], F_GETFD) < 0)
 			return refuse("--bundle-fds: %d is not an open descriptor above 2", fds[i]);
 	return 0;
@@ -112,9 +126,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 		} else if (strcmp(a, "--status-json") == 0 && has_value) {
 			o->status_json = argv[++i];
 		} else if (strcmp(a, "--bundle-fds") == 0 && has_value) {
-			if (parse_fds(argv[++i], o->bundle_fds) < 0)
+			if (parse_fds(argv[++i], o->bundle_fds, &o->n_bundle_fds) < 0)
 				return -1;
 			o->have_fds = true;
+		} else if (strcmp(a, "--fallback") == 0 && has_value) {
+			o->fallback = argv[++i];
+			if (strcmp(o->fallback, "landlock") != 0 &&
+			    strcmp(o->fallback, "none") != 0)
+				return refuse("--fallback is `landlock` or `none`, not '%s'",
+				              o->fallback);
+		} else if (strcmp(a, "--strict") == 0) {
+			o->strict = true;
 		} else if (a[0] == '-' || o->bundle) {
 			usage(stderr);
 			return refuse("unexpected argument '%s'", a);
@@ -122,6 +144,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->bundle = a;
 		}
 	}
+	if (o->strict && o->fallback && strcmp(o->fallback, "landlock") == 0)
+		return refuse(
+		    "--strict refuses every fallback; it cannot go with --fallback landlock");
 	if (i + 1 >= argc || (!o->bundle == !o->have_fds)) {
 		usage(stderr);
 		return refuse("%s", i + 1 >= argc ? "no command given after --"
@@ -137,11 +162,11 @@ static int load(struct run *r)
 {
 	char err[ERR_SIZE];
 	struct utsname un;
-	int rc = r->opt.have_fds
-	             ? rt_bundle_load_fds(r->opt.bundle_fds, &r->bundle, err, sizeof(err))
-	             : rt_bundle_load_path(r->opt.bundle, &r->bundle, err, sizeof(err));
+	int rc = r->opt.have_fds ? rt_bundle_load_fds(r->opt.bundle_fds, r->opt.n_bundle_fds,
+	                                              &r->bundle, err, sizeof(err))
+	                         : rt_bundle_load_path(r->opt.bundle, &r->bundle, err, sizeof(err));
 	if (r->opt.have_fds)
-		for (int i = 0; i < 4; i++)
+		for (size_t i = 0; i < r->opt.n_bundle_fds; i++)
 			close(r->opt.bundle_fds[i]);
 	if (rc == 0 && uname(&un) == 0)
 		rc = rt_bundle_check_arch(&r->bundle, un.machine, err, sizeof(err));
@@ -232,6 +257,8 @@ static void put_limit(const char *name, const struct rt_limit *l, const char *un
 	printf("%s\n", l->best_effort ? " (best-effort)" : "");
 }
 
+static void put_limits(const struct rt_limits *l);
+
 static void dry_run(struct run *r, bool drop, uid_t uid)
 {
 	const struct rt_bytes *args = &r->filled_args;
@@ -254,15 +281,19 @@ static void dry_run(struct run *r, bool drop, uid_t uid)
 	for (size_t i = 0; i < r->bundle.n_data; i++)
 		printf("# fd %d: file contents, %zu bytes\n", r->bundle.data[i].fd,
 		       r->bundle.data[i].bytes.len);
-	const struct rt_limits *l = &r->limits;
+	put_limits(&r->limits);
+	if (drop)
+		printf("# bwrap runs as host uid %u\n", (unsigned)uid);
+}
+
+static void put_limits(const struct rt_limits *l)
+{
 	put_limit("memory", &l->memory_bytes, " bytes");
 	put_limit("pids", &l->pids, "");
 	put_limit("cpu", &l->cpu_millicores, " millicores");
 	put_limit("time", &l->time_ms, " ms");
 	put_limit("nofile", &l->nofile, "");
 	put_limit("fsize", &l->fsize_bytes, " bytes");
-	if (drop)
-		printf("# bwrap runs as host uid %u\n", (unsigned)uid);
 }
 
 /* ---- running ------------------------------------------------------------------ */
@@ -316,6 +347,36 @@ static char *read_self_cgroup(void)
 	if (f)
 		fclose(f);
 	return text ? text : strdup("");
+}
+
+/* Who bwrap ran as, for the diagnosis of a start that failed. */
+struct bwrap_user {
+	const struct run *r;
+	bool drop;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* bwrap failed before the command started: when the host is why, say which
+ * condition and its fix in one line (hostcheck.h; `cell doctor` says more). */
+static bool diagnose_setup(const char *bwrap_stderr, void *ctx)
+{
+	const struct bwrap_user *u = ctx;
+	struct hc_host h;
+	struct hc_diagnosis d;
+	struct hc_needs n = {.name = u->r->bundle.name,
+	                     .proc =
+	                         hc_args_mount_proc(u->r->filled_args.data, u->r->filled_args.len)};
+	(void)bwrap_stderr; /* the probe is surer than bwrap's wording */
+	hc_probe(&h, &(struct hc_probe_options){
+	                 .bwrap = u->r->bwrap, .drop = u->drop, .uid = u->uid, .gid = u->gid});
+	bool found = hc_diagnose(&h, &n, &d);
+	if (found)
+		fprintf(stderr,
+		        "cellrun: bwrap cannot %s: %s. Fix: %s. Run `cell doctor` for details.\n",
+		        d.what, d.cause, d.fix);
+	hc_host_free(&h);
+	return found;
 }
 
 /* Everything from the memfds to the end of the run. */
@@ -397,7 +458,9 @@ static int run_sandbox(struct run *r, bool drop, uid_t uid, gid_t gid)
 	                     .time_limit_ms = r->limits.time_ms.set && !r->limits.time_ms.infinite
 	                                          ? r->limits.time_ms.value
 	                                          : 0,
-	                     .memory_limit = r->limits.memory_bytes.value};
+	                     .memory_limit = r->limits.memory_bytes.value,
+	                     .diagnose = diagnose_setup,
+	                     .diagnose_ctx = &(struct bwrap_user){r, drop, uid, gid}};
 	rt_supervise(&w, &r->outcome);
 	status[0] = errpipe[0] = -1; /* closed by rt_supervise */
 	rc = 0;
@@ -446,6 +509,35 @@ static void release(struct run *r)
 	free(r->opt.params);
 }
 
+/* The Landlock tier, when the policy or --fallback allows it and a probe
+ * shows that bwrap's user cannot create a user namespace here. Returns
+ * false when the run is bwrap's; else true, the run done (or refused). */
+static bool landlock_tier(struct run *r, bool drop, uid_t uid, gid_t gid)
+{
+	bool allowed = r->opt.fallback ? strcmp(r->opt.fallback, "landlock") == 0
+	                               : r->bundle.fallback_landlock;
+	int userns = allowed && !r->opt.strict ? rt_userns_probe(drop, uid, gid) : 0;
+	if (userns <= 0)
+		return false;
+	char *self_cgroup = read_self_cgroup();
+	struct rt_tier_run t = {.bundle = &r->bundle,
+	                        .limits = &r->limits,
+	                        .command = r->opt.command,
+	                        .drop = drop,
+	                        .uid = uid,
+	                        .gid = gid,
+	                        .dry_run = r->opt.dry_run,
+	                        .userns_errno = userns,
+	                        .self_cgroup = self_cgroup};
+	rt_tier_run(&t, &r->outcome);
+	free(self_cgroup);
+	if (r->opt.dry_run && r->outcome.exit_code == 0)
+		put_limits(&r->limits);
+	if (r->opt.status_json && !r->opt.dry_run)
+		write_status_json(r->opt.status_json, &r->outcome);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct run r = {0};
@@ -462,12 +554,16 @@ int main(int argc, char **argv)
 	}
 	bool drop = geteuid() == 0 || getuid() == 0;
 	int rc = load(&r);
-	if (rc == 0 && !(r.bwrap = rt_find_bwrap(r.opt.bwrap, err, sizeof(err))))
-		rc = refuse("%s", err);
 	if (rc == 0 && !drop && r.opt.user)
 		rc = refuse(
 		    "--user needs cellrun to run as root (it picks the host uid bwrap runs as)");
 	if (rc == 0 && drop && rt_resolve_user(r.opt.user, &uid, &gid, err, sizeof(err)) < 0)
+		rc = refuse("%s", err);
+	if (rc == 0 && landlock_tier(&r, drop, uid, gid)) {
+		release(&r);
+		return r.outcome.exit_code;
+	}
+	if (rc == 0 && !(r.bwrap = rt_find_bwrap(r.opt.bwrap, err, sizeof(err))))
 		rc = refuse("%s", err);
 	if (rc == 0)
 		build_argv(&r);

@@ -106,6 +106,8 @@ int rt_params_bind(struct rt_bundle *b, char *const *assignments, size_t n, char
 
 static void append(struct rt_bytes *out, size_t *cap, const void *data, size_t len)
 {
+	if (len == 0)
+		return; /* out->data may still be NULL: no memcpy to it */
 	if (out->len + len > *cap) {
 		while (out->len + len > *cap)
 			*cap = *cap ? *cap * 2 : 4096;
@@ -119,15 +121,15 @@ static void append(struct rt_bytes *out, size_t *cap, const void *data, size_t l
 	out->len += len;
 }
 
-int rt_args_fill(const struct rt_bundle *b, struct rt_bytes *out, char *err, size_t err_size)
+/* Replaces every ${NAME} of s[0..len) by its param's value; `what` names
+ * the piece in the error. */
+static int fill_bytes(const struct rt_bundle *b, const char *s, size_t len, const char *what,
+                      struct rt_bytes *out, char *err, size_t err_size)
 {
-	const struct rt_bytes *in = &b->pieces[RT_PIECE_ARGS].bytes;
-	const char *s = (const char *)in->data, *end = s + in->len;
+	const char *end = s + len;
 	size_t cap = 0;
 	out->data = NULL;
 	out->len = 0;
-	if (in->len == 0 || s[in->len - 1] != '\0')
-		return rt_fail(err, err_size, "the args piece does not end with a NUL");
 	while (s < end) {
 		const char *open = memmem(s, (size_t)(end - s), "${", 2);
 		const char *close = open ? memchr(open, '}', (size_t)(end - open)) : NULL;
@@ -143,14 +145,34 @@ int rt_args_fill(const struct rt_bundle *b, struct rt_bytes *out, char *err, siz
 			out->data = NULL;
 			return rt_fail(
 			    err, err_size,
-			    "the args piece has a '${' that names no param of the manifest: "
-			    "the bundle is inconsistent");
+			    "the %s piece has a '${' that names no param of the manifest: "
+			    "the bundle is inconsistent",
+			    what);
 		}
 		append(out, &cap, s, (size_t)(open - s));
 		append(out, &cap, p->value, strlen(p->value));
 		s = close + 1;
 	}
 	return 0;
+}
+
+int rt_args_fill(const struct rt_bundle *b, struct rt_bytes *out, char *err, size_t err_size)
+{
+	const struct rt_bytes *in = &b->pieces[RT_PIECE_ARGS].bytes;
+	out->data = NULL;
+	out->len = 0;
+	if (in->len == 0 || in->data[in->len - 1] != '\0')
+		return rt_fail(err, err_size, "the args piece does not end with a NUL");
+	return fill_bytes(b, (const char *)in->data, in->len, "args", out, err, err_size);
+}
+
+char *rt_string_fill(const struct rt_bundle *b, const char *s, const char *what, char *err,
+                     size_t err_size)
+{
+	struct rt_bytes out;
+	if (fill_bytes(b, s, strlen(s) + 1, what, &out, err, err_size) < 0)
+		return NULL;
+	return (char *)out.data;
 }
 
 int rt_sealed_memfd(const char *name, const void *data, size_t len, char *err, size_t err_size)

@@ -25,6 +25,12 @@ int rt_params_bind(struct rt_bundle *b, char *const *assignments, size_t n, char
 /* The args piece with every ${NAME} replaced by its value. */
 int rt_args_fill(const struct rt_bundle *b, struct rt_bytes *out, char *err, size_t err_size);
 
+/* One string of another piece (the landlock piece's paths and values) with
+ * its ${NAME}s replaced, the same way: a malloc'ed string, or NULL with err
+ * (`what` names the piece). */
+char *rt_string_fill(const struct rt_bundle *b, const char *s, const char *what, char *err,
+                     size_t err_size);
+
 /* A memfd holding exactly `len` bytes of `data`, sealed against every
  * change (F_SEAL_SEAL|SHRINK|GROW|WRITE), offset 0, close-on-exec.
  * Returns the fd or -1 with err. */

@@ -226,19 +226,21 @@ static void child_fail(int report_fd, const char *fmt, ...)
 	_exit(125);
 }
 
-static void drop_privileges(const struct rt_launch *l, int report)
+int rt_drop_privileges(uid_t uid, gid_t gid, char *err, size_t err_size)
 {
 	if (setgroups(0, NULL) < 0)
-		child_fail(report, "setgroups(0): %s", strerror(errno));
-	if (setresgid(l->gid, l->gid, l->gid) < 0)
-		child_fail(report, "setresgid(%u): %s", (unsigned)l->gid, strerror(errno));
-	if (setresuid(l->uid, l->uid, l->uid) < 0)
-		child_fail(report, "setresuid(%u): %s", (unsigned)l->uid, strerror(errno));
+		return rt_fail(err, err_size, "setgroups(0): %s", strerror(errno));
+	if (setresgid(gid, gid, gid) < 0)
+		return rt_fail(err, err_size, "setresgid(%u): %s", (unsigned)gid, strerror(errno));
+	if (setresuid(uid, uid, uid) < 0)
+		return rt_fail(err, err_size, "setresuid(%u): %s", (unsigned)uid, strerror(errno));
 	/* Belt and braces: a drop that left any way back to root is fatal. */
 	uid_t r, e, s;
 	if (setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0 || getresuid(&r, &e, &s) < 0 ||
 	    r == 0 || e == 0 || s == 0)
-		child_fail(report, "dropping root to uid %u did not hold", (unsigned)l->uid);
+		return rt_fail(err, err_size, "dropping root to uid %u did not hold",
+		               (unsigned)uid);
+	return 0;
 }
 
 static int compare_int(const void *a, const void *b)
@@ -295,8 +297,8 @@ static void child(const struct rt_launch *l, int report, pid_t parent)
 		child_fail(report, "%s", err);
 	if (rt_rlimits_apply(l->limits, rt_cgroup_holds_memory(l->cgroup), err, sizeof(err)) < 0)
 		child_fail(report, "%s", err);
-	if (l->drop_privileges)
-		drop_privileges(l, report);
+	if (l->drop_privileges && rt_drop_privileges(l->uid, l->gid, err, sizeof(err)) < 0)
+		child_fail(report, "%s", err);
 	/* After the uid change, which clears it; bwrap's own --die-with-parent
 	 * covers the sandbox, this covers bwrap. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)

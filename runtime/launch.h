@@ -60,6 +60,10 @@ int rt_bwrap_version(const char *bwrap, unsigned version[3], char *err, size_t e
 /* --user NAME|UID (NULL: nobody) to ids; root is refused. */
 int rt_resolve_user(const char *spec, uid_t *uid, gid_t *gid, char *err, size_t err_size);
 
+/* In a child started by root: the user `uid`/`gid` for good, with no
+ * supplementary groups and no way back (checked). Returns 0 or -1 with err. */
+int rt_drop_privileges(uid_t uid, gid_t gid, char *err, size_t err_size);
+
 /* Forks and execs bwrap as described above. Returns its pid, or -1 with err
  * (then nothing is left running). */
 pid_t rt_launch(const struct rt_launch *l, char *err, size_t err_size);

@@ -17,7 +17,7 @@
 #define MAX_FIELDS    6
 #define MAX_FILE_SIZE (64u << 20) /* far above any real bundle piece */
 
-static const char *const piece_kinds[RT_PIECE_COUNT] = {"bpf", "args", "limits"};
+static const char *const piece_kinds[RT_PIECE_COUNT] = {"bpf", "args", "limits", "landlock"};
 
 static char *dup_str(const char *s)
 {
@@ -111,10 +111,16 @@ enum stage {
 	S_COMPILER,
 	S_ARCH,
 	S_BWRAP_MIN,
+	S_FALLBACK, /* version 2 */
 	S_LISTS,
 	S_PIECES,
-	S_END = S_PIECES + 3
 };
+
+/* Version 1 has no landlock piece. */
+static int n_pieces(const struct rt_bundle *b)
+{
+	return b->version >= 2 ? RT_PIECE_COUNT : RT_PIECE_LANDLOCK;
+}
 
 static int bad(struct parser *p, const char *what)
 {
@@ -174,10 +180,11 @@ static int parse_piece(struct parser *p, char **f, int n)
 	int kind = p->stage - S_PIECES;
 	uint64_t size;
 	char expected[256];
+	static const char *const expected_piece[RT_PIECE_COUNT] = {
+	    "expected `piece bpf`", "expected `piece args`", "expected `piece limits`",
+	    "expected `piece landlock`"};
 	if (n != 5 || strcmp(f[1], piece_kinds[kind]) != 0)
-		return bad(p, kind == 0   ? "expected `piece bpf`"
-		              : kind == 1 ? "expected `piece args`"
-		                          : "expected `piece limits`");
+		return bad(p, expected_piece[kind]);
 	snprintf(expected, sizeof(expected), "%s.%s", b->name, piece_kinds[kind]);
 	if (strcmp(f[2], expected) != 0)
 		return bad(p, "a piece's file must be NAME.KIND");
@@ -245,11 +252,12 @@ static int parse_line(struct parser *p, char *line, int *list_order)
 	case S_VERSION:
 		if (n != 2 || strcmp(f[0], "cell-bundle") != 0)
 			return bad(p, "the first line must be `cell-bundle VERSION`");
-		if (strcmp(f[1], "1") != 0)
+		if (strcmp(f[1], "1") != 0 && strcmp(f[1], "2") != 0)
 			return rt_fail(p->err, p->err_size,
 			               "bundle format version %s is not supported: this cellrun "
-			               "reads version %d only",
+			               "reads versions 1 to %d",
 			               f[1], RT_BUNDLE_VERSION);
+		b->version = (unsigned)(f[1][0] - '0');
 		break;
 	case S_NAME:
 		if (n != 2 || strcmp(f[0], "name") != 0 || !is_word(f[1]) || f[1][0] == '.' ||
@@ -274,20 +282,25 @@ static int parse_line(struct parser *p, char *line, int *list_order)
 			                                 : "expected `arch` or `bwrap-min`");
 		if (parse_bwrap_min(p, f[1]) < 0)
 			return -1;
+		p->stage = b->version >= 2 ? S_FALLBACK : S_LISTS;
+		return 0;
+	case S_FALLBACK:
+		if (n != 2 || strcmp(f[0], "fallback") != 0 ||
+		    (strcmp(f[1], "landlock") != 0 && strcmp(f[1], "none") != 0))
+			return bad(p, "expected `fallback landlock|none`");
+		b->fallback_landlock = f[1][0] == 'l';
 		break;
 	case S_LISTS:
 		if (strcmp(f[0], "piece") != 0)
 			return parse_list_line(p, f, n, list_order);
 		p->stage = S_PIECES;
 		return parse_piece(p, f, n);
-	case S_PIECES:
-	case S_PIECES + 1:
-	case S_PIECES + 2:
+	default:
+		if (p->stage >= S_PIECES + n_pieces(b))
+			return bad(p, "nothing may follow the last piece");
 		if (strcmp(f[0], "piece") != 0)
 			return bad(p, "unknown key or key out of order");
 		return parse_piece(p, f, n);
-	default:
-		return bad(p, "nothing may follow `piece limits`");
 	}
 	p->stage++;
 	return 0;
@@ -317,7 +330,7 @@ int rt_manifest_parse(const char *text, size_t len, struct rt_bundle *b, char *e
 			result = parse_line(&p, line, &list_order);
 	}
 	free(copy);
-	if (result == 0 && p.stage != S_END)
+	if (result == 0 && p.stage != S_PIECES + n_pieces(b))
 		result = rt_fail(err, err_size, "manifest ends early: line %d is missing `%s`",
 		                 p.line + 1, p.stage >= S_PIECES ? "piece" : "a required key");
 	return result;
@@ -469,7 +482,7 @@ int rt_bundle_load_path(const char *prefix, struct rt_bundle *b, char *err, size
 	/* The pieces live next to the manifest, under the names it gives. */
 	const char *slash = strrchr(prefix, '/');
 	size_t dir_len = slash ? (size_t)(slash - prefix) + 1 : 0;
-	for (int k = 0; k < RT_PIECE_COUNT && result == 0; k++) {
+	for (int k = 0; result == 0 && k < n_pieces(b); k++) {
 		snprintf(path, plen + 256 + 16, "%.*s%s", (int)dir_len, prefix, b->pieces[k].file);
 		fd = open_trusted(path, err, err_size);
 		result = fd < 0 ? -1 : read_all(fd, path, &b->pieces[k].bytes, err, err_size);
@@ -482,7 +495,8 @@ int rt_bundle_load_path(const char *prefix, struct rt_bundle *b, char *err, size
 	return result;
 }
 
-int rt_bundle_load_fds(const int fds[4], struct rt_bundle *b, char *err, size_t err_size)
+int rt_bundle_load_fds(const int *fds, size_t n_fds, struct rt_bundle *b, char *err,
+                       size_t err_size)
 {
 	memset(b, 0, sizeof(*b));
 	struct rt_bytes text = {0};
@@ -492,7 +506,12 @@ int rt_bundle_load_fds(const int fds[4], struct rt_bundle *b, char *err, size_t 
 	if (result == 0)
 		result = load_manifest_bytes(b, &text, err, err_size);
 	free(text.data);
-	for (int k = 0; k < RT_PIECE_COUNT && result == 0; k++) {
+	if (result == 0 && n_fds != (size_t)n_pieces(b) + 1)
+		result = rt_fail(err, err_size,
+		                 "--bundle-fds gave %zu descriptors; a version %u bundle has %d "
+		                 "(the manifest and %d pieces)",
+		                 n_fds, b->version, n_pieces(b) + 1, n_pieces(b));
+	for (int k = 0; result == 0 && k < n_pieces(b); k++) {
 		snprintf(what, sizeof(what), "the %s piece on fd %d", piece_kinds[k], fds[k + 1]);
 		result = read_all(fds[k + 1], what, &b->pieces[k].bytes, err, err_size);
 		if (result == 0)

@@ -179,6 +179,10 @@ static void on_signal(struct state *s)
 		if (pid == s->w->bwrap) {
 			s->reaped = true;
 			s->wait_status = status;
+			if (s->w->direct && WIFEXITED(status)) {
+				s->exit_code = WEXITSTATUS(status);
+				s->have_exit_code = true;
+			}
 			s->drain_until_ms = now_ms() + DRAIN_MS;
 		}
 }
@@ -296,7 +300,8 @@ static void explain(struct state *s, struct rt_outcome *out)
 		}
 		if (out->signal == SIGSYS) {
 			out->reason = RT_SECCOMP;
-			fputs("cellrun: killed by seccomp (SIGSYS): the policy's kill action\n",
+			fputs("cellrun: killed by seccomp (SIGSYS): a kill rule of the policy, or "
+			      "a call through a foreign architecture or the x32 ABI\n",
 			      stderr);
 		} else if (out->signal == SIGKILL && w->cgroup && rt_cgroup_oom_killed(w->cgroup)) {
 			out->reason = RT_OOM;
@@ -314,6 +319,8 @@ static void explain(struct state *s, struct rt_outcome *out)
 	}
 	out->exit_code = 125;
 	s->tail[s->tail_len] = '\0';
+	if (w->diagnose && w->diagnose(s->tail, w->diagnose_ctx))
+		return;
 	fprintf(stderr, "cellrun: bwrap failed before the command started (exit status %d): %s\n",
 	        WIFEXITED(s->wait_status) ? WEXITSTATUS(s->wait_status) : -1, setup_hint(s->tail));
 }
@@ -324,8 +331,22 @@ void rt_supervise(const struct rt_watch *w, struct rt_outcome *out)
 	                  .start_ms = now_ms(),
 	                  .status_fd = w->status_fd,
 	                  .stderr_fd = w->stderr_fd,
-	                  .child_pid = -1};
+	                  .child_pid = w->direct ? getpid() : -1};
 	run_loop(&s);
+	if (w->direct) { /* what the command left behind; never a reused pid */
+		static pid_t left[MAX_SANDBOXED];
+		for (size_t i = 0, n = descendants(getpid(), left, MAX_SANDBOXED); i < n; i++)
+			kill(left[i], SIGKILL);
+		/* Reaped here (for up to a second): an init that does not reap
+		 * would keep them as zombies. */
+		for (uint64_t until = now_ms() + 1000; now_ms() < until;) {
+			pid_t got = waitpid(-1, NULL, WNOHANG);
+			if (got < 0 && errno != EINTR)
+				break; /* ECHILD: none left */
+			if (got == 0)
+				usleep(10000);
+		}
+	}
 	if (s.status_fd >= 0)
 		close(s.status_fd);
 	if (s.stderr_fd >= 0)

@@ -54,6 +54,16 @@ struct rt_watch {
 	struct rt_cgroup *cgroup;
 	uint64_t time_limit_ms; /* 0: none */
 	uint64_t memory_limit;  /* for the OOM message; 0: none */
+	/* When bwrap failed before the command started: called with the tail of
+	 * its stderr ("" when not relayed); returns true when it printed the
+	 * explanation itself (cellrun's host diagnosis, hostcheck.h). */
+	bool (*diagnose)(const char *bwrap_stderr, void *ctx);
+	void *diagnose_ctx;
+	/* The Landlock tier (tier_run.h): `bwrap` is the command itself, with
+	 * no status stream; its exit status is the outcome, signals go to every
+	 * descendant of cellrun (a child subreaper), and whatever is left of
+	 * them when the command has ended is killed. */
+	bool direct;
 };
 
 /* Runs until bwrap has ended and its pipes are drained, prints the

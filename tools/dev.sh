@@ -27,6 +27,9 @@ if [ "$mode" = test ]; then
 	# clang with its runtime for the libFuzzer target; crun to run exported
 	# OCI profiles for real.
 	packages="$packages clang libclang-rt-dev crun"
+	# groff and man to check the man pages for warnings; ninja to build the
+	# CMake example with a second generator (depfiles read by ninja).
+	packages="$packages groff-base man-db ninja-build"
 fi
 
 missing=""

@@ -30,7 +30,7 @@ status=$?
 check "failing policy exits 1" $? "exit $status"
 tail -n 1 "$work/fail.out" | grep -qx '1 passed, 5 failed'
 check "failing policy ends with '1 passed, 5 failed'" $? "$(tail -n 1 "$work/fail.out")"
-grep -q 'tested-fail.cell:11:5: error: expected errno EPERM, got allow (decided by the rule at .*base-syscalls.cell:19)' "$work/fail.out"
+grep -q 'tested-fail.cell:11:5: error: expected errno EPERM, got allow (decided by the rule at .*base-syscalls.cell:18)' "$work/fail.out"
 check "a failure names the deciding rule" $? "$(cat "$work/fail.out")"
 
 "$cell" test >"$work/usage.out" 2>&1
@@ -46,7 +46,7 @@ check "an unreadable file exits 2" $? "exit $status"
 	>"$work/explain.out" 2>&1
 check "explain CALL exits 0" $? "exit"
 grep -q '^ioctl(0, TIOCSTI) on x86_64: errno EPERM' "$work/explain.out" &&
-	grep -q 'decided by:   the rule at .*base-syscalls.cell:11' "$work/explain.out" &&
+	grep -q 'decided by:   the rule at .*hardening.cell:38' "$work/explain.out" &&
 	grep -q 'action cache: yes' "$work/explain.out"
 check "explain gives verdict, rule and cache" $? "$(cat "$work/explain.out")"
 "$cell" explain "$src/tests/policies/tested-pass.cell" -I "$lib" --bpf >"$work/summary.out" 2>&1

@@ -39,8 +39,9 @@ finish() {
 
 # A name that is not a C identifier (the dash), to check the one derived from it.
 cat >"$work/self.cell" <<EOF
+include "$src/policies/lib/hardening.cell"
 include "$src/policies/lib/base-syscalls.cell"
-policy self-confined : base-syscalls {
+policy self-confined : hardening, base-syscalls {
   syscalls {
     deny uname errno ENOSYS
     deny lseek(offset) errno EXDEV if offset == 0xfffffffffffffff0

@@ -43,8 +43,9 @@ finish() {
 # 32-bit masked comparison (net none, TIOCSTI with the high-bits trick), a
 # full 64-bit comparison with the top bit set, and the errno default.
 cat >"$work/oci-probe.cell" <<EOF
+include "$src/policies/lib/hardening.cell"
 include "$src/policies/lib/base-syscalls.cell"
-policy oci-probe : base-syscalls {
+policy oci-probe : hardening, base-syscalls {
   fs { tmpfs /tmp }
   syscalls {
     deny uname errno ENOSYS

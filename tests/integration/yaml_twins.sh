@@ -26,7 +26,22 @@ for yaml in "$src"/policies/examples/*.yaml "$src"/tests/policies/*.yaml; do
 	fi
 	for f in "$out_c"/*; do
 		piece=$(basename "$f")
-		if cmp -s "$f" "$out_y/$piece"; then
+		# The Landlock piece names policy locations (file:line:col), which
+		# differ between twins by nature; the manifest holds its digest.
+		case $piece in
+		*.landlock)
+			sed -E 's/^((net|fs) [a-z?]+|gap|cwd) [^ ]+/\1 LOC/' "$f" >"$work/c.ll"
+			sed -E 's/^((net|fs) [a-z?]+|gap|cwd) [^ ]+/\1 LOC/' "$out_y/$piece" >"$work/y.ll"
+			set -- "$work/c.ll" "$work/y.ll"
+			;;
+		*.manifest)
+			grep -v '^piece landlock ' "$f" >"$work/c.m"
+			grep -v '^piece landlock ' "$out_y/$piece" >"$work/y.m"
+			set -- "$work/c.m" "$work/y.m"
+			;;
+		*) set -- "$f" "$out_y/$piece" ;;
+		esac
+		if cmp -s "$1" "$2"; then
 			pass=$((pass + 1))
 		else
 			echo "FAIL $name: $piece differs between the .cell and the .yaml twin"

@@ -44,8 +44,9 @@ static long run_in_child(const struct buf *bpf, struct call call)
 }
 
 static const char *const demo_like = "include \"system.cell\"\n"
+                                     "include \"hardening.cell\"\n"
                                      "include \"base-syscalls.cell\"\n"
-                                     "policy t : system, base-syscalls { net none }\n";
+                                     "policy t : system, hardening, base-syscalls { net none }\n";
 
 static void test_stock_base_syscalls(void **state)
 {

@@ -51,13 +51,25 @@ printf 'x' | dd of="$work/c/rt-base.args" bs=1 seek=3 conv=notrunc 2>/dev/null
 refused "args piece altered in place" "does not match the manifest's SHA-256" \
 	$ok_params "$work/c/rt-base" -- /bin/true
 copy
+sed -i 's/^net none /net host /' "$work/c/rt-base.landlock"
+refused "landlock piece altered in place" "rt-base.landlock does not match the manifest's SHA-256" \
+	$ok_params "$work/c/rt-base" -- /bin/true
+copy
 sed -i 's/^arch x86_64$/arch aarch64/' "$work/c/rt-base.manifest"
 refused "foreign architecture" "compiled for aarch64, not for this machine (x86_64)" \
 	$ok_params "$work/c/rt-base" -- /bin/true
 copy
-sed -i 's/^cell-bundle 1$/cell-bundle 2/' "$work/c/rt-base.manifest"
-refused "newer bundle format" "bundle format version 2 is not supported" \
+sed -i 's/^cell-bundle 2$/cell-bundle 3/' "$work/c/rt-base.manifest"
+refused "newer bundle format" "bundle format version 3 is not supported" \
 	$ok_params "$work/c/rt-base" -- /bin/true
+# Version 1 (no fallback, no landlock piece) is still read.
+copy
+sed -i 's/^cell-bundle 2$/cell-bundle 1/; /^fallback /d; /^piece landlock /d' "$work/c/rt-base.manifest"
+check "format 1 still runs" "v1" \
+	"$(timeout 30 "$cellrun" $ok_params "$work/c/rt-base" -- /bin/echo v1 2>&1)"
+copy
+sed -i '/^piece landlock /d' "$work/c/rt-base.manifest"
+refused "format 2 without its landlock piece" "ends early" $ok_params "$work/c/rt-base" -- /bin/true
 copy
 sed -i 's/^name rt-base$/name  rt-base/' "$work/c/rt-base.manifest"
 refused "extra space in the manifest" "manifest line 2" $ok_params "$work/c/rt-base" -- /bin/true
@@ -140,12 +152,18 @@ check "dry-run: the printed line runs under bwrap" "dry-ok" \
 
 # --bundle-fds: the same bundle handed over as open descriptors.
 check "bundle-fds: runs" "via-fds" \
-	"$(timeout 30 "$cellrun" $ok_params --bundle-fds 3,4,5,6 -- /bin/echo via-fds \
-		3<"$b/rt-base.manifest" 4<"$b/rt-base.bpf" 5<"$b/rt-base.args" 6<"$b/rt-base.limits")"
-timeout 30 "$cellrun" $ok_params --bundle-fds 3,4,5,6 -- /bin/true \
-	3<"$b/rt-base.manifest" 4<"$b/rt-loopback.bpf" 5<"$b/rt-base.args" 6<"$b/rt-base.limits" 2>"$work/err"
+	"$(timeout 30 "$cellrun" $ok_params --bundle-fds 3,4,5,6,7 -- /bin/echo via-fds \
+		3<"$b/rt-base.manifest" 4<"$b/rt-base.bpf" 5<"$b/rt-base.args" 6<"$b/rt-base.limits" \
+		7<"$b/rt-base.landlock")"
+timeout 30 "$cellrun" $ok_params --bundle-fds 3,4,5,6,7 -- /bin/true \
+	3<"$b/rt-base.manifest" 4<"$b/rt-loopback.bpf" 5<"$b/rt-base.args" 6<"$b/rt-base.limits" \
+	7<"$b/rt-base.landlock" 2>"$work/err"
 check "bundle-fds: a mixed set is refused" 125 $?
 check_has "bundle-fds: names the piece" "the bpf piece on fd 4" "$(cat "$work/err")"
+timeout 30 "$cellrun" $ok_params --bundle-fds 3,4,5,6 -- /bin/true \
+	3<"$b/rt-base.manifest" 4<"$b/rt-base.bpf" 5<"$b/rt-base.args" 6<"$b/rt-base.limits" 2>"$work/err"
+check "bundle-fds: a piece missing is refused" 125 $?
+check_has "bundle-fds: says how many" "gave 4 descriptors; a version 2 bundle has 5" "$(cat "$work/err")"
 
 # --status-json
 timeout 30 "$cellrun" --status-json "$work/st.json" $ok_params "$b/rt-base" -- /bin/sh -c 'exit 3'

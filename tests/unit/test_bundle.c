@@ -223,26 +223,34 @@ static void test_manifest_content(void **state)
 	char *bpf = piece_line("task", "bpf", &b.bpf);
 	char *args = piece_line("task", "args", &b.args);
 	char *limits = piece_line("task", "limits", &b.limits);
-	char *expected = xasprintf("cell-bundle 1\n"
+	char *landlock = piece_line("task", "landlock", &b.landlock);
+	char *expected = xasprintf("cell-bundle 2\n"
 	                           "name task\n"
 	                           "compiler cell %s\n"
 	                           "arch x86_64\n"
 	                           "arch x86\n"
 	                           "bwrap-min 0.5.0\n"
+	                           "fallback none\n"
 	                           "param WORKDIR path\n"
 	                           "param GREETING value\n"
 	                           "env-keep PATH\n"
 	                           "env-keep LANG\n"
 	                           "data 10 6 0001feff0a78\n"
 	                           "data 11 0 -\n"
-	                           "%s\n%s\n%s\n",
-	                           CELL_VERSION, bpf, args, limits);
+	                           "%s\n%s\n%s\n%s\n",
+	                           CELL_VERSION, bpf, args, limits, landlock);
 	assert_string_equal(buf_cstr(&out), expected);
 	/* The digests are of the exact bytes that will be written. */
-	assert_true(b.args.len > 0 && b.limits.len > 0);
+	assert_true(b.args.len > 0 && b.limits.len > 0 && b.landlock.len > 0);
+	/* `fallback landlock` is the one other value. */
+	p->fallback = IR_FALLBACK_LANDLOCK;
+	buf_reset(&out);
+	assert_int_equal(bundle_render_manifest(p, &b, &out), 0);
+	assert_non_null(strstr(buf_cstr(&out), "\nbwrap-min 0.5.0\nfallback landlock\nparam "));
 	free(bpf);
 	free(args);
 	free(limits);
+	free(landlock);
 	free(expected);
 	buf_free(&out);
 	bundle_free(&b);
@@ -415,6 +423,9 @@ static void assert_bundle_written(const char *dir, const struct bundle *b)
 	name = xasprintf("%s.limits", b->name);
 	assert_file_is(dir, name, b->limits.data, b->limits.len);
 	free(name);
+	name = xasprintf("%s.landlock", b->name);
+	assert_file_is(dir, name, b->landlock.data, b->landlock.len);
+	free(name);
 	name = xasprintf("%s.manifest", b->name);
 	assert_file_is(dir, name, manifest.data, manifest.len);
 	free(name);
@@ -436,8 +447,9 @@ static void test_write_all_writes_everything(void **state)
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0755);
 	char *listing = list_dir(dir);
-	assert_string_equal(listing, "alpha.args\nalpha.bpf\nalpha.limits\nalpha.manifest\n"
-	                             "beta.args\nbeta.bpf\nbeta.limits\nbeta.manifest\n");
+	assert_string_equal(listing,
+	                    "alpha.args\nalpha.bpf\nalpha.landlock\nalpha.limits\nalpha.manifest\n"
+	                    "beta.args\nbeta.bpf\nbeta.landlock\nbeta.limits\nbeta.manifest\n");
 	assert_bundle_written(dir, &pr.bundles[0]);
 	assert_bundle_written(dir, &pr.bundles[1]);
 
@@ -496,8 +508,9 @@ static void test_write_all_replaces_earlier_artifacts(void **state)
 	assert_bundle_written(dir, &pr.bundles[0]);
 	assert_bundle_written(dir, &pr.bundles[1]);
 	char *listing = list_dir(dir);
-	assert_string_equal(listing, "alpha.args\nalpha.bpf\nalpha.limits\nalpha.manifest\n"
-	                             "beta.args\nbeta.bpf\nbeta.limits\nbeta.manifest\n");
+	assert_string_equal(listing,
+	                    "alpha.args\nalpha.bpf\nalpha.landlock\nalpha.limits\nalpha.manifest\n"
+	                    "beta.args\nbeta.bpf\nbeta.landlock\nbeta.limits\nbeta.manifest\n");
 	char *kept = NULL;
 	size_t kept_len = 0;
 	assert_int_equal(read_file(outside, &kept, &kept_len), 0);

@@ -66,9 +66,9 @@ static void assert_log(const struct run *r, const char *needle)
 }
 
 #define PRELUDE                                                                                    \
-	"include \"system.cell\"\n"                                                                \
+	"include \"system.cell\"  include \"hardening.cell\"\n"                                    \
 	"include \"base-syscalls.cell\"\n"                                                         \
-	"policy p : system, base-syscalls {\n"
+	"policy p : system, hardening, base-syscalls {\n"
 
 static void test_parses_into_ir(void **state)
 {
@@ -175,7 +175,7 @@ static void test_failures_name_the_deciding_rule(void **state)
 	assert_int_equal(r.counts.passed, 1);
 	assert_int_equal(r.counts.failed, 6);
 	assert_log(&r, "t.cell:7:5: error: expected errno EPERM, got allow (decided by the rule "
-	               "at " CELL_SOURCE_DIR "/policies/lib/base-syscalls.cell:19)");
+	               "at " CELL_SOURCE_DIR "/policies/lib/base-syscalls.cell:18)");
 	assert_log(&r, "t.cell:8:5: error: expected allow, got errno EAFNOSUPPORT (decided by "
 	               "the 'net none' setting at " CELL_SOURCE_DIR "/tests/unit/t.cell:4)");
 	assert_log(&r, "'mmap2' does not exist on x86_64");

@@ -358,6 +358,7 @@ static void test_declarations_and_suppressions(void **state)
 	                          "  syscalls {\n"
 	                          "    allow ptrace because \"debugger\"  # lint: CL003\n"
 	                          "    allow bpf  # lint: CL004 CL005 because \"maps\"\n"
+	                          "    allow kcmp  # lint: CLbecauseX\n"
 	                          "  }\n"
 	                          "}\n"
 	                          "# lint: CL099 (outside every policy: ignored)\n");
@@ -371,7 +372,7 @@ static void test_declarations_and_suppressions(void **state)
 	assert_int_equal(t->fallback, IR_FALLBACK_LANDLOCK);
 	assert_string_equal(t->description, "runs \x1b tests");
 	assert_string_equal(t->bwrap_required, "0.6.0");
-	assert_int_equal(t->n_suppressions, 6); /* not CL099: outside every policy */
+	assert_int_equal(t->n_suppressions, 7); /* not CL099: outside every policy */
 	const struct {
 		const char *id, *reason;
 		bool scoped;
@@ -380,6 +381,7 @@ static void test_declarations_and_suppressions(void **state)
 	    {"CL001", "why", false, 9},      {"CL002", "why", false, 9},
 	    {"CL003", "debugger", true, 11}, {"CL004", "maps", true, 12},
 	    {"CL005", "maps", true, 12},     {"CL007", NULL, false, 4},
+	    {"CLbecauseX", NULL, true, 13}, /* `because` inside an id is part of it */
 	};
 	size_t found = 0;
 	for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++)
@@ -395,7 +397,7 @@ static void test_declarations_and_suppressions(void **state)
 			else
 				assert_null(s->reason);
 		}
-	assert_int_equal(found, 6);
+	assert_int_equal(found, 7);
 	run_free(&r);
 }
 
