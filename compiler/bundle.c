@@ -191,20 +191,6 @@ static int open_output_dir(struct diag_ctx *d, const char *dir)
 	return fd;
 }
 
-static int write_fully(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Creates a fresh temp file next to `final_name`: O_EXCL so that nothing
  * already there (a file, or a planted symlink) is ever written through. */
 static int create_temp(struct output *out, const char *final_name, char **temp_name)
@@ -241,7 +227,7 @@ static int stage(struct output *out, const char *final_name, const struct buf *c
 	file->state = STAGED_WRITTEN;
 
 	/* fchmod: the mode is the same whatever the umask of the caller. */
-	int err = write_fully(fd, content->data, content->len);
+	int err = write_all(fd, content->data, content->len);
 	if (err == 0 && fchmod(fd, 0644) < 0)
 		err = -errno;
 	if (err == 0 && fsync(fd) < 0)

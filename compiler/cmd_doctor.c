@@ -13,7 +13,6 @@
 #include "../runtime/launch.h"
 #include "../runtime/manifest.h"
 
-#include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,27 +189,16 @@ static void print_line(const char *label, const struct hc_result *r)
 	putchar('\n');
 }
 
-/* A message cut to the buffer rather than none at all. */
-static void text_cut(char *out, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void text_cut(char *out, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(out, size, fmt, ap);
-	va_end(ap);
-}
-
 static void tier_text(const struct target *x, char *out, size_t size)
 {
 	const struct hc_result *b = &x->tier[0], *l = &x->tier[1];
 	if (b->status == HC_OK)
-		text_cut(out, size, "runs here under the bwrap tier: %s", b->condition);
+		hc_text_cut(out, size, "runs here under the bwrap tier: %s", b->condition);
 	else if (l->status == HC_OK)
-		text_cut(out, size, "runs here under the Landlock tier: %s (%s)", l->condition,
-		         b->condition);
+		hc_text_cut(out, size, "runs here under the Landlock tier: %s (%s)", l->condition,
+		            b->condition);
 	else
-		text_cut(out, size, "cannot run here: %s; %s", b->condition, l->condition);
+		hc_text_cut(out, size, "cannot run here: %s; %s", b->condition, l->condition);
 }
 
 static void print_text(const struct hc_result *checks, size_t n, const struct targets *t)

@@ -60,20 +60,6 @@ int depfile_render(struct buf *out, const char *const *targets, size_t n_targets
 	return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int depfile_write(const char *path, const struct buf *content)
 {
 	char *temp = xasprintf("%s.XXXXXX", path);

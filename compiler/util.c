@@ -180,3 +180,18 @@ int read_file(const char *path, char **data, size_t *len)
 	*len = b.len;
 	return 0;
 }
+
+int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

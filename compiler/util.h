@@ -45,5 +45,8 @@ char *buf_cstr(struct buf *b);
 
 /* Reads a whole file; returns 0, or -errno with *data untouched. */
 int read_file(const char *path, char **data, size_t *len);
+/* Writes all of data to fd, going on after short writes and EINTR; returns
+ * 0, or -errno. */
+int write_all(int fd, const void *data, size_t len);
 
 #endif

@@ -858,11 +858,8 @@ static const struct {
     {"proc-mount", "mount a new /proc"},
 };
 
-/* Formats into a fixed buffer, cutting what does not fit: these are
- * messages, and a cut message is better than none. */
-static void text_cut(char *out, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void text_cut(char *out, size_t size, const char *fmt, ...)
+/* Messages are cut to their buffers: a cut message is better than none. */
+void hc_text_cut(char *out, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -882,9 +879,9 @@ bool hc_diagnose(const struct hc_host *h, const struct hc_needs *n, struct hc_di
 		                                       : "set up its mount namespace";
 		hc_check("setuid-bwrap", h, n, &nnp);
 		bool add_nnp = nnp.status >= HC_WARN && strcmp(causes[i].id, "setuid-bwrap") != 0;
-		text_cut(d->cause, sizeof(d->cause), "%s%s%s", r.condition, add_nnp ? "; and " : "",
-		         add_nnp ? nnp.condition : "");
-		text_cut(d->fix, sizeof(d->fix), "%s", r.fix);
+		hc_text_cut(d->cause, sizeof(d->cause), "%s%s%s", r.condition,
+		            add_nnp ? "; and " : "", add_nnp ? nnp.condition : "");
+		hc_text_cut(d->fix, sizeof(d->fix), "%s", r.fix);
 		return true;
 	}
 	return false;

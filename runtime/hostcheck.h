@@ -163,4 +163,8 @@ struct hc_probe_options {
 void hc_probe(struct hc_host *h, const struct hc_probe_options *o);
 void hc_host_free(struct hc_host *h);
 
+/* snprintf that cuts silently: every message buffer here is fixed. */
+void hc_text_cut(char *out, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -308,7 +308,8 @@ static void child(const struct rt_launch *l, int report, pid_t parent)
 	child_fail(report, "cannot execute %s: %s", l->bwrap, strerror(errno));
 }
 
-pid_t rt_launch(const struct rt_launch *l, char *err, size_t err_size)
+pid_t rt_spawn(void (*body)(const void *arg, int report, pid_t parent), const void *arg, char *err,
+               size_t err_size)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0)
@@ -321,22 +322,31 @@ pid_t rt_launch(const struct rt_launch *l, char *err, size_t err_size)
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		child(l, report_w, parent);
+		body(arg, report_w, parent);
 	close(report_w);
 	if (pid < 0) {
 		close(report[0]);
 		return rt_fail(err, err_size, "fork: %s", strerror(errno));
 	}
-	char msg[512];
+	char msg[600];
 	ssize_t n;
 	while ((n = read(report[0], msg, sizeof(msg) - 1)) < 0 && errno == EINTR)
 		;
 	close(report[0]);
-	if (n > 0) {
-		msg[n] = '\0';
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		return rt_fail(err, err_size, "%s", msg);
-	}
-	return pid;
+	if (n <= 0)
+		return pid;
+	msg[n] = '\0';
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return rt_fail(err, err_size, "%s", msg);
+}
+
+static void launch_child(const void *arg, int report, pid_t parent)
+{
+	child(arg, report, parent);
+}
+
+pid_t rt_launch(const struct rt_launch *l, char *err, size_t err_size)
+{
+	return rt_spawn(launch_child, l, err, err_size);
 }

@@ -68,4 +68,12 @@ int rt_drop_privileges(uid_t uid, gid_t gid, char *err, size_t err_size);
  * (then nothing is left running). */
 pid_t rt_launch(const struct rt_launch *l, char *err, size_t err_size);
 
+/* The fork both tiers use: the child runs body(arg, report, parent), which
+ * execs or writes why it could not to `report` (a close-on-exec pipe, so an
+ * exec closes it unwritten) and exits. Returns the child's pid once it has
+ * exec'd; or -1 with err holding the child's message, verbatim, or the
+ * pipe or fork error (then the child, if any, has been reaped). */
+pid_t rt_spawn(void (*body)(const void *arg, int report, pid_t parent), const void *arg, char *err,
+               size_t err_size);
+
 #endif

@@ -190,45 +190,29 @@ static void child(const struct rt_tier_launch *l, int report, pid_t parent)
 	           strerror(e));
 }
 
+static void spawn_child(const void *arg, int report, pid_t parent)
+{
+	child(arg, report, parent);
+}
+
 pid_t rt_tier_launch(const struct rt_tier_launch *l, int *code, char *err, size_t err_size)
 {
-	int report[2];
 	*code = EXIT_SETUP;
 	size_t len = l->filter->len;
 	if (len == 0 || len % sizeof(struct sock_filter) ||
 	    len / sizeof(struct sock_filter) > 0xffff)
 		return rt_fail(err, err_size,
 		               "the seccomp filter is not a struct sock_filter array");
-	if (pipe2(report, O_CLOEXEC) < 0)
-		return rt_fail(err, err_size, "pipe: %s", strerror(errno));
-	int report_w = rt_fd_high(report[1], err, err_size);
-	if (report_w < 0) {
-		close(report[0]);
-		return -1;
-	}
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid == 0)
-		child(l, report_w, parent);
-	close(report_w);
-	if (pid < 0) {
-		close(report[0]);
-		return rt_fail(err, err_size, "fork: %s", strerror(errno));
-	}
-	char msg[600];
-	ssize_t n;
-	while ((n = read(report[0], msg, sizeof(msg) - 1)) < 0 && errno == EINTR)
-		;
-	close(report[0]);
-	if (n <= 0)
+	pid_t pid = rt_spawn(spawn_child, l, err, err_size);
+	if (pid > 0)
 		return pid;
-	msg[n] = '\0';
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (n > 3 && sscanf(msg, "%3d", code) == 1)
-		return rt_fail(err, err_size, "%s", msg + 3);
-	*code = EXIT_SETUP;
-	return rt_fail(err, err_size, "%s", msg);
+	/* The child's message starts with its exit code (child_fail). */
+	int n = 0;
+	if (strlen(err) > 3 && sscanf(err, "%3d%n", code, &n) == 1 && n == 3)
+		memmove(err, err + 3, strlen(err + 3) + 1);
+	else
+		*code = EXIT_SETUP;
+	return -1;
 }
 
 /* ---- a whole run ---------------------------------------------------------- */
