@@ -404,15 +404,8 @@ static int run_sandbox(struct run *r, bool drop, uid_t uid, gid_t gid)
 	    (relay_stderr && high_pipe(errpipe) < 0))
 		goto out;
 
-	sigset_t watched, old;
-	sigemptyset(&watched);
-	/* INT, TERM, HUP, QUIT are forwarded; so are USR1, USR2 and ALRM,
-	 * which would otherwise end cellrun and leave the cgroup behind. */
-	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&watched, sigs[i]);
-	sigprocmask(SIG_BLOCK, &watched, &old);
-	int sfd = signalfd(-1, &watched, SFD_CLOEXEC);
+	sigset_t old;
+	int sfd = rt_signals_watch(&old);
 	if (sfd < 0) {
 		refuse("signalfd: %s", strerror(errno));
 		goto out_mask;

@@ -366,3 +366,15 @@ void rt_supervise(const struct rt_watch *w, struct rt_outcome *out)
 	out->peak_bytes = w->cgroup ? rt_cgroup_peak_memory(w->cgroup) : 0;
 	out->have_peak = out->peak_bytes != 0;
 }
+
+int rt_signals_watch(sigset_t *old)
+{
+	static const int sigs[] = {SIGCHLD, SIGINT,  SIGTERM, SIGHUP,
+	                           SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
+	sigset_t watched;
+	sigemptyset(&watched);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&watched, sigs[i]);
+	sigprocmask(SIG_BLOCK, &watched, old);
+	return signalfd(-1, &watched, SFD_CLOEXEC);
+}

@@ -22,6 +22,7 @@
 
 #include "limits.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -69,6 +70,12 @@ struct rt_watch {
 /* Runs until bwrap has ended and its pipes are drained, prints the
  * one-line explanations, and fills *out. */
 void rt_supervise(const struct rt_watch *w, struct rt_outcome *out);
+
+/* Blocks the signals rt_supervise() forwards or waits for (CHLD, INT, TERM,
+ * HUP, QUIT, USR1, USR2, ALRM: the last three would otherwise end cellrun
+ * and leave its cgroup behind), saving the old mask in *old, and returns a
+ * signalfd for them, or -1 with errno (the mask is changed either way). */
+int rt_signals_watch(sigset_t *old);
 
 /* "exited", "seccomp", ... as in --status-json. */
 const char *rt_reason_name(enum rt_reason r);

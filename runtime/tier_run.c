@@ -245,13 +245,8 @@ static void dry_run(const struct rt_tier_run *t, const struct rt_ll_piece *p,
 static void run(const struct rt_tier_run *t, struct rt_tier_launch *l, struct rt_outcome *out)
 {
 	char err[1024];
-	sigset_t watched, old;
-	sigemptyset(&watched);
-	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&watched, sigs[i]);
-	sigprocmask(SIG_BLOCK, &watched, &old);
-	int sfd = signalfd(-1, &watched, SFD_CLOEXEC);
+	sigset_t old;
+	int sfd = rt_signals_watch(&old);
 	struct rt_cgroup *cg = NULL;
 	int code = EXIT_SETUP;
 	/* Without a pid namespace, what the command forks and orphans must
