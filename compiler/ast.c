@@ -287,6 +287,226 @@ void ast_file_free(struct ast_file *f)
 	free(f);
 }
 
+/* ---- the language's spellings ----------------------------------------------
+ *
+ * Switches with every case and no `default`: a new kind in ast.h does not
+ * compile until it has a spelling. */
+
+const char *ast_body_keyword(enum ast_body_kind kind)
+{
+	switch (kind) {
+	case AST_BODY_PARAM:
+		return "param";
+	case AST_BODY_FS:
+		return "fs";
+	case AST_BODY_NET:
+		return "net";
+	case AST_BODY_SYSCALLS:
+		return "syscalls";
+	case AST_BODY_LIMITS:
+		return "limits";
+	case AST_BODY_ENV:
+		return "env";
+	case AST_BODY_PROCESS:
+		return "process";
+	case AST_BODY_ARCH:
+		return "arch";
+	case AST_BODY_TEST:
+		return "test";
+	case AST_BODY_LINT:
+		return "lint";
+	case AST_BODY_UNTRUSTED:
+		return "untrusted";
+	case AST_BODY_DESCRIPTION:
+		return "description";
+	case AST_BODY_REQUIRES:
+		return "requires";
+	case AST_BODY_FALLBACK:
+		return "fallback";
+	}
+	return "?";
+}
+
+const char *ast_fs_keyword(enum ast_fs_kind kind)
+{
+	switch (kind) {
+	case AST_FS_RO:
+		return "ro";
+	case AST_FS_RW:
+		return "rw";
+	case AST_FS_DEV:
+		return "dev";
+	case AST_FS_PROC:
+		return "proc";
+	case AST_FS_TMPFS:
+		return "tmpfs";
+	case AST_FS_LINK:
+		return "link";
+	case AST_FS_DIR:
+		return "dir";
+	case AST_FS_FILE:
+		return "file";
+	case AST_FS_MASK:
+		return "mask";
+	case AST_FS_CWD:
+		return "cwd";
+	}
+	return "?";
+}
+
+const char *ast_limit_keyword(enum ast_limit_kind kind)
+{
+	switch (kind) {
+	case AST_LIMIT_MEMORY:
+		return "memory";
+	case AST_LIMIT_PIDS:
+		return "pids";
+	case AST_LIMIT_CPU:
+		return "cpu";
+	case AST_LIMIT_TIME:
+		return "time";
+	case AST_LIMIT_NOFILE:
+		return "nofile";
+	case AST_LIMIT_FSIZE:
+		return "fsize";
+	}
+	return "?";
+}
+
+const char *ast_env_keyword(enum ast_env_kind kind)
+{
+	switch (kind) {
+	case AST_ENV_CLEAR:
+		return "clear";
+	case AST_ENV_KEEP:
+		return "keep";
+	case AST_ENV_SET:
+		return "set";
+	case AST_ENV_UNSET:
+		return "unset";
+	}
+	return "?";
+}
+
+const char *ast_process_keyword(enum ast_process_kind kind)
+{
+	switch (kind) {
+	case AST_PROCESS_HOSTNAME:
+		return "hostname";
+	case AST_PROCESS_UID:
+		return "uid";
+	case AST_PROCESS_GID:
+		return "gid";
+	case AST_PROCESS_NEW_SESSION:
+		return "new-session";
+	}
+	return "?";
+}
+
+const char *ast_net_keyword(enum ast_net_mode mode)
+{
+	switch (mode) {
+	case AST_NET_NONE:
+		return "none";
+	case AST_NET_LOOPBACK:
+		return "loopback";
+	case AST_NET_HOST:
+		return "host";
+	}
+	return "?";
+}
+
+const char *ast_action_keyword(enum ast_action_kind kind)
+{
+	switch (kind) {
+	case AST_ACTION_ALLOW:
+		return "allow";
+	case AST_ACTION_DENY:
+		return "deny";
+	case AST_ACTION_ERRNO:
+		return "errno";
+	case AST_ACTION_KILL:
+		return "kill";
+	case AST_ACTION_TRAP:
+		return "trap";
+	case AST_ACTION_LOG:
+		return "log";
+	}
+	return "?";
+}
+
+const char *ast_cmp_op_text(enum ast_cmp_op op)
+{
+	switch (op) {
+	case AST_CMP_EQ:
+		return "==";
+	case AST_CMP_NE:
+		return "!=";
+	case AST_CMP_LT:
+		return "<";
+	case AST_CMP_LE:
+		return "<=";
+	case AST_CMP_GT:
+		return ">";
+	case AST_CMP_GE:
+		return ">=";
+	}
+	return "?";
+}
+
+/* In grammar/lexer.l's order, which tests/unit/test_parser.c holds equal. */
+const char *const ast_reserved_words[] = {
+    "policy",   "include",  "const",   "param",       "group",       "fs",       "net",
+    "syscalls", "limits",   "env",     "process",     "arch",        "ro",       "rw",
+    "dev",      "proc",     "tmpfs",   "link",        "dir",         "file",     "mask",
+    "cwd",      "at",       "size",    "mode",        "none",        "loopback", "host",
+    "default",  "allow",    "deny",    "kill",        "trap",        "log",      "errno",
+    "if",       "in",       "because", "optional",    "memory",      "pids",     "cpu",
+    "time",     "nofile",   "fsize",   "best-effort", "clear",       "keep",     "set",
+    "unset",    "hostname", "uid",     "gid",         "new-session", "test",     "expect",
+    "on",       "lint",     "ignore",  "untrusted",   "description", "requires", "fallback",
+};
+const size_t ast_reserved_word_count = ARRAY_SIZE(ast_reserved_words);
+
+bool ast_is_reserved(const char *s, size_t len)
+{
+	for (size_t i = 0; i < ast_reserved_word_count; i++)
+		if (strlen(ast_reserved_words[i]) == len &&
+		    memcmp(ast_reserved_words[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+bool ast_body_is_empty(const struct ast_body *b)
+{
+	switch (b->kind) {
+	case AST_BODY_FS:
+		return !b->u.fs;
+	case AST_BODY_SYSCALLS:
+		return !b->u.syscalls.default_action && !b->u.syscalls.groups &&
+		       !b->u.syscalls.rules;
+	case AST_BODY_LIMITS:
+		return !b->u.limits;
+	case AST_BODY_ENV:
+		return !b->u.env;
+	case AST_BODY_PROCESS:
+		return !b->u.process;
+	case AST_BODY_TEST:
+		return !b->u.tests;
+	case AST_BODY_LINT:
+		return !b->u.lint;
+	case AST_BODY_PARAM:
+	case AST_BODY_NET:
+	case AST_BODY_ARCH:
+	case AST_BODY_UNTRUSTED:
+	case AST_BODY_DESCRIPTION:
+	case AST_BODY_REQUIRES:
+	case AST_BODY_FALLBACK:
+		return true;
+	}
+	return true;
+}
+
 /* ---- dump ----------------------------------------------------------------- *
  *
  * One node per line, children indented by two spaces, each line ending in the
@@ -354,25 +574,6 @@ static void dump_words(struct buf *out, const struct ast_word *w, const char *se
 	}
 }
 
-static const char *cmp_op_text(enum ast_cmp_op op)
-{
-	switch (op) {
-	case AST_CMP_EQ:
-		return "==";
-	case AST_CMP_NE:
-		return "!=";
-	case AST_CMP_LT:
-		return "<";
-	case AST_CMP_LE:
-		return "<=";
-	case AST_CMP_GT:
-		return ">";
-	case AST_CMP_GE:
-		return ">=";
-	}
-	return "?";
-}
-
 static void dump_expr(struct buf *out, const struct ast_expr *e, int depth)
 {
 	dump_indent(out, depth);
@@ -387,7 +588,7 @@ static void dump_expr(struct buf *out, const struct ast_expr *e, int depth)
 		buf_puts(out, "not");
 		break;
 	case AST_EXPR_CMP:
-		buf_printf(out, "cmp %s", cmp_op_text(e->op));
+		buf_printf(out, "cmp %s", ast_cmp_op_text(e->op));
 		break;
 	case AST_EXPR_IN:
 		buf_puts(out, "in");
@@ -418,28 +619,9 @@ static void dump_expr(struct buf *out, const struct ast_expr *e, int depth)
 	}
 }
 
-static const char *action_text(enum ast_action_kind kind)
-{
-	switch (kind) {
-	case AST_ACTION_ALLOW:
-		return "allow";
-	case AST_ACTION_DENY:
-		return "deny";
-	case AST_ACTION_ERRNO:
-		return "errno";
-	case AST_ACTION_KILL:
-		return "kill";
-	case AST_ACTION_TRAP:
-		return "trap";
-	case AST_ACTION_LOG:
-		return "log";
-	}
-	return "?";
-}
-
 static void dump_action(struct buf *out, const struct ast_action *a)
 {
-	buf_puts(out, action_text(a->kind));
+	buf_puts(out, ast_action_keyword(a->kind));
 	/* `default errno E` is the errno action; `deny ... errno E` a deny. */
 	if (a->errno_name)
 		buf_printf(out, a->kind == AST_ACTION_ERRNO ? " %s" : " errno %s", a->errno_name);
@@ -502,22 +684,11 @@ static void dump_rules(struct buf *out, const struct ast_rule *r, int depth)
 	}
 }
 
-static const char *fs_kind_text(enum ast_fs_kind kind)
-{
-	static const char *const names[] = {
-	    [AST_FS_RO] = "ro",     [AST_FS_RW] = "rw",       [AST_FS_DEV] = "dev",
-	    [AST_FS_PROC] = "proc", [AST_FS_TMPFS] = "tmpfs", [AST_FS_LINK] = "link",
-	    [AST_FS_DIR] = "dir",   [AST_FS_FILE] = "file",   [AST_FS_MASK] = "mask",
-	    [AST_FS_CWD] = "cwd",
-	};
-	return (size_t)kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
-}
-
 static void dump_fs(struct buf *out, const struct ast_fs_stmt *s, int depth)
 {
 	for (; s; s = s->next) {
 		dump_indent(out, depth);
-		buf_printf(out, "%s%s", fs_kind_text(s->kind), s->optional ? "?" : "");
+		buf_printf(out, "%s%s", ast_fs_keyword(s->kind), s->optional ? "?" : "");
 		dump_words(out, s->path, " ");
 		if (s->at)
 			dump_words(out, s->at, " at ");
@@ -531,21 +702,11 @@ static void dump_fs(struct buf *out, const struct ast_fs_stmt *s, int depth)
 	}
 }
 
-static const char *limit_kind_text(enum ast_limit_kind kind)
-{
-	static const char *const names[] = {
-	    [AST_LIMIT_MEMORY] = "memory", [AST_LIMIT_PIDS] = "pids",
-	    [AST_LIMIT_CPU] = "cpu",       [AST_LIMIT_TIME] = "time",
-	    [AST_LIMIT_NOFILE] = "nofile", [AST_LIMIT_FSIZE] = "fsize",
-	};
-	return (size_t)kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
-}
-
 static void dump_limits(struct buf *out, const struct ast_limit *l, int depth)
 {
 	for (; l; l = l->next) {
 		dump_indent(out, depth);
-		buf_puts(out, limit_kind_text(l->kind));
+		buf_puts(out, ast_limit_keyword(l->kind));
 		dump_words(out, l->value, " ");
 		if (l->best_effort)
 			buf_puts(out, " best-effort");
@@ -555,15 +716,9 @@ static void dump_limits(struct buf *out, const struct ast_limit *l, int depth)
 
 static void dump_env(struct buf *out, const struct ast_env_stmt *s, int depth)
 {
-	static const char *const names[] = {
-	    [AST_ENV_CLEAR] = "clear",
-	    [AST_ENV_KEEP] = "keep",
-	    [AST_ENV_SET] = "set",
-	    [AST_ENV_UNSET] = "unset",
-	};
 	for (; s; s = s->next) {
 		dump_indent(out, depth);
-		buf_puts(out, (size_t)s->kind < ARRAY_SIZE(names) ? names[s->kind] : "?");
+		buf_puts(out, ast_env_keyword(s->kind));
 		dump_words(out, s->names, " ");
 		if (s->value)
 			dump_words(out, s->value, " = ");
@@ -573,15 +728,9 @@ static void dump_env(struct buf *out, const struct ast_env_stmt *s, int depth)
 
 static void dump_process(struct buf *out, const struct ast_process_stmt *s, int depth)
 {
-	static const char *const names[] = {
-	    [AST_PROCESS_HOSTNAME] = "hostname",
-	    [AST_PROCESS_UID] = "uid",
-	    [AST_PROCESS_GID] = "gid",
-	    [AST_PROCESS_NEW_SESSION] = "new-session",
-	};
 	for (; s; s = s->next) {
 		dump_indent(out, depth);
-		buf_puts(out, (size_t)s->kind < ARRAY_SIZE(names) ? names[s->kind] : "?");
+		buf_puts(out, ast_process_keyword(s->kind));
 		dump_words(out, s->value, " ");
 		dump_loc(out, s->loc);
 	}
@@ -610,7 +759,7 @@ static void dump_tests(struct buf *out, const struct ast_expect *e, int depth)
 			dump_loc(out, e->loc);
 			break;
 		case AST_EXPECT_LIMIT:
-			buf_printf(out, "expect limit %s", limit_kind_text(e->limit));
+			buf_printf(out, "expect limit %s", ast_limit_keyword(e->limit));
 			if (e->value)
 				dump_words(out, e->value, " ");
 			else
@@ -648,77 +797,58 @@ static void dump_lint(struct buf *out, const struct ast_lint_ignore *l, int dept
 
 static void dump_body(struct buf *out, const struct ast_body *b, int depth)
 {
-	static const char *const net_modes[] = {
-	    [AST_NET_NONE] = "none",
-	    [AST_NET_LOOPBACK] = "loopback",
-	    [AST_NET_HOST] = "host",
-	};
 	for (; b; b = b->next) {
 		dump_indent(out, depth);
+		buf_puts(out, ast_body_keyword(b->kind));
 		switch (b->kind) {
 		case AST_BODY_PARAM:
-			buf_puts(out, "param");
 			dump_words(out, b->u.param, " ");
 			if (b->u.param->next)
 				buf_puts(out, " (in)");
 			dump_loc(out, b->loc);
 			break;
 		case AST_BODY_FS:
-			buf_puts(out, "fs");
 			dump_loc(out, b->loc);
 			dump_fs(out, b->u.fs, depth + 1);
 			break;
 		case AST_BODY_NET:
-			buf_printf(out, "net %s",
-			           (size_t)b->u.net < ARRAY_SIZE(net_modes) ? net_modes[b->u.net]
-			                                                    : "?");
+			buf_printf(out, " %s", ast_net_keyword(b->u.net));
 			dump_loc(out, b->loc);
 			break;
 		case AST_BODY_SYSCALLS:
-			buf_puts(out, "syscalls");
 			dump_loc(out, b->loc);
 			dump_syscalls(out, b, depth + 1);
 			break;
 		case AST_BODY_LIMITS:
-			buf_puts(out, "limits");
 			dump_loc(out, b->loc);
 			dump_limits(out, b->u.limits, depth + 1);
 			break;
 		case AST_BODY_ENV:
-			buf_puts(out, "env");
 			dump_loc(out, b->loc);
 			dump_env(out, b->u.env, depth + 1);
 			break;
 		case AST_BODY_PROCESS:
-			buf_puts(out, "process");
 			dump_loc(out, b->loc);
 			dump_process(out, b->u.process, depth + 1);
 			break;
-		case AST_BODY_ARCH:
-			buf_puts(out, "arch");
-			dump_words(out, b->u.arches, " ");
-			dump_loc(out, b->loc);
-			break;
 		case AST_BODY_TEST:
-			buf_puts(out, "test");
 			dump_loc(out, b->loc);
 			dump_tests(out, b->u.tests, depth + 1);
 			break;
 		case AST_BODY_LINT:
-			buf_puts(out, "lint");
 			dump_loc(out, b->loc);
 			dump_lint(out, b->u.lint, depth + 1);
 			break;
 		case AST_BODY_UNTRUSTED:
-			buf_puts(out, "untrusted");
+			dump_loc(out, b->loc);
+			break;
+		case AST_BODY_ARCH:
+			dump_words(out, b->u.arches, " ");
 			dump_loc(out, b->loc);
 			break;
 		case AST_BODY_DESCRIPTION:
 		case AST_BODY_REQUIRES:
 		case AST_BODY_FALLBACK:
-			buf_puts(out, b->kind == AST_BODY_DESCRIPTION ? "description"
-			              : b->kind == AST_BODY_REQUIRES  ? "requires"
-			                                              : "fallback");
 			dump_words(out, b->u.words, " ");
 			dump_loc(out, b->loc);
 			break;

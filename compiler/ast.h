@@ -319,6 +319,33 @@ struct ast_file {
 	struct ast_comment *comments; /* every comment, in source order */
 };
 
+/* ---- the language's spellings ---------------------------------------------
+ *
+ * How each kind is written: the .cell keyword, which is also its YAML key.
+ * The dump, both printers and both front ends take them from here, so a word
+ * is spelled in one place; grammar/lexer.l keeps its own table only because it
+ * maps words to tokens (a unit test holds it equal to ast_reserved_words).
+ * Each returns "?" for a value outside its enum. */
+const char *ast_body_keyword(enum ast_body_kind kind);
+const char *ast_fs_keyword(enum ast_fs_kind kind);
+const char *ast_limit_keyword(enum ast_limit_kind kind);
+const char *ast_env_keyword(enum ast_env_kind kind);
+const char *ast_process_keyword(enum ast_process_kind kind);
+const char *ast_net_keyword(enum ast_net_mode mode);
+const char *ast_action_keyword(enum ast_action_kind kind); /* the verb: allow, deny, errno... */
+const char *ast_cmp_op_text(enum ast_cmp_op op);           /* ==, !=, <, <=, >, >= */
+
+/* Every reserved word of the .cell language: none of them can be a name. */
+extern const char *const ast_reserved_words[];
+extern const size_t ast_reserved_word_count;
+
+/* Whether the `len` bytes at `s` spell a reserved word. */
+bool ast_is_reserved(const char *s, size_t len);
+
+/* Whether a section with braces holds no statement; true for declarations
+ * (param, net, ...), which hold none. */
+bool ast_body_is_empty(const struct ast_body *b);
+
 /* Constructors used by the parser. They take ownership of the strings and
  * subtrees given to them. */
 struct ast_word *ast_word_new(enum ast_word_kind kind, char *text, size_t len, struct src_loc loc);

@@ -101,26 +101,6 @@ static char *take(struct buf *b)
 
 /* ---- the language's lexical rules -------------------------------------------------------- */
 
-static const char *const keywords[] = {
-    "policy",   "include",  "const",   "param",       "group",       "fs",       "net",
-    "syscalls", "limits",   "env",     "process",     "arch",        "ro",       "rw",
-    "dev",      "proc",     "tmpfs",   "link",        "dir",         "file",     "mask",
-    "cwd",      "at",       "size",    "mode",        "none",        "loopback", "host",
-    "default",  "allow",    "deny",    "kill",        "trap",        "log",      "errno",
-    "if",       "in",       "because", "optional",    "memory",      "pids",     "cpu",
-    "time",     "nofile",   "fsize",   "best-effort", "clear",       "keep",     "set",
-    "unset",    "hostname", "uid",     "gid",         "new-session", "test",     "expect",
-    "on",       "lint",     "ignore",  "untrusted",   "description", "requires", "fallback",
-};
-
-bool fmt_is_keyword(const char *s)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(keywords); i++)
-		if (strcmp(keywords[i], s) == 0)
-			return true;
-	return false;
-}
-
 static bool is_alnum(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -160,7 +140,7 @@ bool fmt_is_name(const char *s, size_t len)
 		return true; /* longer than any keyword */
 	memcpy(word, s, len);
 	word[len] = '\0';
-	return !fmt_is_keyword(word);
+	return !ast_is_reserved(word, strlen(word));
 }
 
 /* "${NAME}" at s, or 0. */
@@ -296,7 +276,7 @@ static bool word_is_bare(const struct ast_word *w)
 {
 	switch (w->kind) {
 	case AST_WORD_IDENT:
-		return is_ident(w->text, w->len) && !fmt_is_keyword(w->text);
+		return is_ident(w->text, w->len) && !ast_is_reserved(w->text, w->len);
 	case AST_WORD_PATH:
 		return is_path(w->text, w->len);
 	case AST_WORD_NUMBER:
@@ -358,7 +338,7 @@ static void check_name(struct printer *p, const char *name, bool syscall, struct
 {
 	bool keyword_ok =
 	    syscall && (!strcmp(name, "kill") || !strcmp(name, "time") || !strcmp(name, "link"));
-	if (!is_ident(name, strlen(name)) || (fmt_is_keyword(name) && !keyword_ok))
+	if (!is_ident(name, strlen(name)) || (ast_is_reserved(name, strlen(name)) && !keyword_ok))
 		report(p, loc, "%s '%s' is not a name the policy language can write", what, name);
 }
 
@@ -394,25 +374,6 @@ static int expr_prec(enum ast_expr_kind kind)
 	return 7;
 }
 
-static const char *cmp_text(enum ast_cmp_op op)
-{
-	switch (op) {
-	case AST_CMP_EQ:
-		return "==";
-	case AST_CMP_NE:
-		return "!=";
-	case AST_CMP_LT:
-		return "<";
-	case AST_CMP_LE:
-		return "<=";
-	case AST_CMP_GT:
-		return ">";
-	case AST_CMP_GE:
-		return ">=";
-	}
-	return "==";
-}
-
 /* Parentheses where the operand binds looser than its place needs (`min`);
  * binary operators are left-associative. The operand of '!' is always in
  * parentheses unless it is a single name, number or '!': `!a == b` means
@@ -444,7 +405,7 @@ static void put_expr(struct buf *b, const struct ast_expr *e, int min)
 	}
 	case AST_EXPR_CMP:
 		put_expr(b, e->lhs, 5);
-		buf_printf(b, " %s ", cmp_text(e->op));
+		buf_printf(b, " %s ", ast_cmp_op_text(e->op));
 		put_expr(b, e->rhs, 5);
 		break;
 	case AST_EXPR_IN:
@@ -691,35 +652,16 @@ static void emit_group(struct printer *p, const void *node, const struct ast_gro
 
 /* ---- syscalls ---------------------------------------------------------------------------- */
 
-static const char *action_word(enum ast_action_kind kind)
-{
-	switch (kind) {
-	case AST_ACTION_ALLOW:
-		return "allow";
-	case AST_ACTION_DENY:
-		return "deny";
-	case AST_ACTION_ERRNO:
-		return "errno";
-	case AST_ACTION_KILL:
-		return "kill";
-	case AST_ACTION_TRAP:
-		return "trap";
-	case AST_ACTION_LOG:
-		return "log";
-	}
-	return "?";
-}
-
 /* A verdict: `allow` ... `log`, or `errno NAME` (a default, an expectation). */
 static void put_verdict(struct printer *p, struct buf *b, const struct ast_action *a)
 {
 	bool has_errno = a->kind == AST_ACTION_ERRNO;
 	if (has_errno != (a->errno_name != NULL)) {
 		report(p, a->loc, "a '%s' verdict %s an errno: the language cannot write it",
-		       action_word(a->kind), has_errno ? "without" : "with");
+		       ast_action_keyword(a->kind), has_errno ? "without" : "with");
 		return;
 	}
-	buf_puts(b, action_word(a->kind));
+	buf_puts(b, ast_action_keyword(a->kind));
 	if (has_errno) {
 		buf_puts(b, " ");
 		put_name(p, b, a->errno_name, false, a->errno_loc, "the errno");
@@ -742,7 +684,7 @@ static void emit_rule(struct printer *p, const struct ast_rule *r, int indent)
 	    a->kind != AST_ACTION_ERRNO && (!a->errno_name || a->kind == AST_ACTION_DENY);
 	if (!verb_ok)
 		report(p, r->loc, "a rule '%s'%s: the language cannot write it",
-		       action_word(a->kind), a->errno_name ? " with an errno" : "");
+		       ast_action_keyword(a->kind), a->errno_name ? " with an errno" : "");
 	struct buf first, cond, reason;
 	buf_init(&first);
 	buf_init(&cond);
@@ -760,7 +702,7 @@ static void emit_rule(struct printer *p, const struct ast_rule *r, int indent)
 		buf_puts(&reason, "because ");
 		put_string_token(p, &reason, r->reason, strlen(r->reason), r->loc);
 	}
-	struct stmt s = {.align = ALIGN_RULE, .head = xstrdup(action_word(a->kind))};
+	struct stmt s = {.align = ALIGN_RULE, .head = xstrdup(ast_action_keyword(a->kind))};
 	size_t width = (size_t)indent * 2 + strlen(s.head) + 1 + first.len +
 	               (cond.len ? cond.len + 1 : 0) + (reason.len ? reason.len + 1 : 0);
 	bool split = width > FMT_WIDTH && (cond.len || reason.len);
@@ -819,33 +761,6 @@ static unsigned fs_takes(enum ast_fs_kind kind)
 	return 0;
 }
 
-static const char *fs_keyword(enum ast_fs_kind kind)
-{
-	switch (kind) {
-	case AST_FS_RO:
-		return "ro";
-	case AST_FS_RW:
-		return "rw";
-	case AST_FS_DEV:
-		return "dev";
-	case AST_FS_PROC:
-		return "proc";
-	case AST_FS_TMPFS:
-		return "tmpfs";
-	case AST_FS_LINK:
-		return "link";
-	case AST_FS_DIR:
-		return "dir";
-	case AST_FS_FILE:
-		return "file";
-	case AST_FS_MASK:
-		return "mask";
-	case AST_FS_CWD:
-		return "cwd";
-	}
-	return "?";
-}
-
 static void emit_fs(struct printer *p, const struct ast_fs_stmt *s, int indent)
 {
 	enum { WORD = W_PATH | W_STRING | W_IDENT };
@@ -854,7 +769,7 @@ static void emit_fs(struct printer *p, const struct ast_fs_stmt *s, int indent)
 	               (s->size ? 8u : 0) | (s->mode ? 16u : 0);
 	if ((has & ~takes) || ((takes & 4) && !s->target) || !s->path)
 		report(p, s->loc, "this '%s' statement has parts the language cannot write",
-		       fs_keyword(s->kind));
+		       ast_fs_keyword(s->kind));
 	struct buf b;
 	buf_init(&b);
 	if (s->path)
@@ -877,36 +792,17 @@ static void emit_fs(struct printer *p, const struct ast_fs_stmt *s, int indent)
 		put_word(p, &b, s->mode, W_NUMBER, "a mode");
 	}
 	struct stmt st = {.align = ALIGN_FS, .text = take(&b)};
-	st.head = xasprintf("%s%s", fs_keyword(s->kind), s->optional ? "?" : "");
+	st.head = xasprintf("%s%s", ast_fs_keyword(s->kind), s->optional ? "?" : "");
 	emit_stmt(p, fmt_comments_at(p->cm, s, FMT_WHOLE), indent, indent, &st, true);
 }
 
 /* ---- limits, env, process, test, lint ---------------------------------------------------- */
 
-static const char *limit_keyword(enum ast_limit_kind kind)
-{
-	switch (kind) {
-	case AST_LIMIT_MEMORY:
-		return "memory";
-	case AST_LIMIT_PIDS:
-		return "pids";
-	case AST_LIMIT_CPU:
-		return "cpu";
-	case AST_LIMIT_TIME:
-		return "time";
-	case AST_LIMIT_NOFILE:
-		return "nofile";
-	case AST_LIMIT_FSIZE:
-		return "fsize";
-	}
-	return "?";
-}
-
 static void emit_limit(struct printer *p, const struct ast_limit *l, int indent)
 {
 	struct buf b;
 	buf_init(&b);
-	buf_printf(&b, "%s ", limit_keyword(l->kind));
+	buf_printf(&b, "%s ", ast_limit_keyword(l->kind));
 	if (l->value && !l->value->next)
 		put_word(p, &b, l->value, W_NUMBER | W_IDENT, "a limit");
 	else
@@ -923,12 +819,12 @@ static void emit_env(struct printer *p, const struct ast_env_stmt *s, int indent
 	bool ok = true;
 	switch (s->kind) {
 	case AST_ENV_CLEAR:
-		buf_puts(&b, "clear");
+		buf_puts(&b, ast_env_keyword(s->kind));
 		ok = !s->names && !s->value;
 		break;
 	case AST_ENV_KEEP:
 	case AST_ENV_UNSET:
-		buf_puts(&b, s->kind == AST_ENV_KEEP ? "keep " : "unset ");
+		buf_printf(&b, "%s ", ast_env_keyword(s->kind));
 		put_words(p, &b, s->names, W_IDENT, " ", "a variable name");
 		ok = s->names && !s->value;
 		break;
@@ -936,7 +832,7 @@ static void emit_env(struct printer *p, const struct ast_env_stmt *s, int indent
 		ok = s->names && !s->names->next && s->value && !s->value->next;
 		if (!ok)
 			break;
-		buf_puts(&b, "set ");
+		buf_printf(&b, "%s ", ast_env_keyword(s->kind));
 		put_word(p, &b, s->names, W_IDENT, "a variable name");
 		buf_puts(&b, "=");
 		put_word(p, &b, s->value, W_PATH | W_STRING | W_IDENT | W_NUMBER, "a value");
@@ -953,18 +849,18 @@ static void emit_process(struct printer *p, const struct ast_process_stmt *s, in
 	buf_init(&b);
 	switch (s->kind) {
 	case AST_PROCESS_HOSTNAME:
-		buf_puts(&b, "hostname ");
+		buf_printf(&b, "%s ", ast_process_keyword(s->kind));
 		if (s->value)
 			put_word(p, &b, s->value, W_IDENT | W_STRING, "a hostname");
 		break;
 	case AST_PROCESS_UID:
 	case AST_PROCESS_GID:
-		buf_puts(&b, s->kind == AST_PROCESS_UID ? "uid " : "gid ");
+		buf_printf(&b, "%s ", ast_process_keyword(s->kind));
 		if (s->value)
 			put_word(p, &b, s->value, W_NUMBER, "an id");
 		break;
 	case AST_PROCESS_NEW_SESSION:
-		buf_puts(&b, "new-session");
+		buf_puts(&b, ast_process_keyword(s->kind));
 		break;
 	}
 	if ((s->kind == AST_PROCESS_NEW_SESSION) == (s->value != NULL) ||
@@ -1009,7 +905,7 @@ static void emit_expect(struct printer *p, const struct ast_expect *e, int inden
 		}
 		break;
 	case AST_EXPECT_LIMIT:
-		buf_printf(&b, "expect limit %s ", limit_keyword(e->limit));
+		buf_printf(&b, "expect limit %s ", ast_limit_keyword(e->limit));
 		if (e->value)
 			put_word(p, &b, e->value, W_NUMBER | W_IDENT, "a limit");
 		else
@@ -1039,71 +935,6 @@ static void emit_lint(struct printer *p, const struct ast_lint_ignore *l, int in
 }
 
 /* ---- policy bodies ----------------------------------------------------------------------- */
-
-static const char *body_keyword(enum ast_body_kind kind)
-{
-	switch (kind) {
-	case AST_BODY_PARAM:
-		return "param";
-	case AST_BODY_FS:
-		return "fs";
-	case AST_BODY_NET:
-		return "net";
-	case AST_BODY_SYSCALLS:
-		return "syscalls";
-	case AST_BODY_LIMITS:
-		return "limits";
-	case AST_BODY_ENV:
-		return "env";
-	case AST_BODY_PROCESS:
-		return "process";
-	case AST_BODY_ARCH:
-		return "arch";
-	case AST_BODY_TEST:
-		return "test";
-	case AST_BODY_LINT:
-		return "lint";
-	case AST_BODY_UNTRUSTED:
-		return "untrusted";
-	case AST_BODY_DESCRIPTION:
-		return "description";
-	case AST_BODY_REQUIRES:
-		return "requires";
-	case AST_BODY_FALLBACK:
-		return "fallback";
-	}
-	return "?";
-}
-
-static bool block_is_empty(const struct ast_body *b)
-{
-	switch (b->kind) {
-	case AST_BODY_FS:
-		return !b->u.fs;
-	case AST_BODY_SYSCALLS:
-		return !b->u.syscalls.default_action && !b->u.syscalls.groups &&
-		       !b->u.syscalls.rules;
-	case AST_BODY_LIMITS:
-		return !b->u.limits;
-	case AST_BODY_ENV:
-		return !b->u.env;
-	case AST_BODY_PROCESS:
-		return !b->u.process;
-	case AST_BODY_TEST:
-		return !b->u.tests;
-	case AST_BODY_LINT:
-		return !b->u.lint;
-	case AST_BODY_PARAM:
-	case AST_BODY_NET:
-	case AST_BODY_ARCH:
-	case AST_BODY_UNTRUSTED:
-	case AST_BODY_DESCRIPTION:
-	case AST_BODY_REQUIRES:
-	case AST_BODY_FALLBACK:
-		return true;
-	}
-	return true;
-}
 
 static void emit_block_inside(struct printer *p, const struct ast_body *b, int indent)
 {
@@ -1146,26 +977,13 @@ static void emit_block_inside(struct printer *p, const struct ast_body *b, int i
 	}
 }
 
-static const char *net_word(enum ast_net_mode mode)
-{
-	switch (mode) {
-	case AST_NET_NONE:
-		return "none";
-	case AST_NET_LOOPBACK:
-		return "loopback";
-	case AST_NET_HOST:
-		return "host";
-	}
-	return "?";
-}
-
 /* A one-line declaration: param, net, arch, untrusted, description,
  * requires, fallback. */
 static void emit_declaration(struct printer *p, const struct ast_body *b, int indent)
 {
 	struct buf t;
 	buf_init(&t);
-	buf_puts(&t, body_keyword(b->kind));
+	buf_puts(&t, ast_body_keyword(b->kind));
 	const struct ast_word *w = NULL;
 	bool ok = true;
 	switch (b->kind) {
@@ -1182,7 +1000,7 @@ static void emit_declaration(struct printer *p, const struct ast_body *b, int in
 		}
 		break;
 	case AST_BODY_NET:
-		buf_printf(&t, " %s", net_word(b->u.net));
+		buf_printf(&t, " %s", ast_net_keyword(b->u.net));
 		break;
 	case AST_BODY_ARCH:
 		buf_puts(&t, " ");
@@ -1227,7 +1045,7 @@ static void emit_declaration(struct printer *p, const struct ast_body *b, int in
 	}
 	if (!ok)
 		report(p, b->loc, "this '%s' has parts the language cannot write",
-		       body_keyword(b->kind));
+		       ast_body_keyword(b->kind));
 	emit_simple(p, b, indent, &t);
 }
 
@@ -1239,8 +1057,8 @@ static void emit_body(struct printer *p, const struct ast_body *b, int indent)
 	}
 	struct buf header;
 	buf_init(&header);
-	buf_puts(&header, body_keyword(b->kind));
-	if (!emit_open(p, b, indent, &header, block_is_empty(b)))
+	buf_puts(&header, ast_body_keyword(b->kind));
+	if (!emit_open(p, b, indent, &header, ast_body_is_empty(b)))
 		return;
 	emit_block_inside(p, b, indent + 1);
 	emit_close(p, b, indent);

@@ -62,8 +62,6 @@ void fmt_member(const struct ast_group_member *m, struct buf *out); /* !optional
 int fmt_expr_nesting(const struct ast_expr *e);
 /* Length of the valid UTF-8 sequence at s[0..n) (the lexer's definition), or 0. */
 size_t fmt_utf8_len(const unsigned char *s, size_t n);
-/* Whether s is reserved in the language (kill, time and link included). */
-bool fmt_is_keyword(const char *s);
 /* Whether s[0..len) is a name: an identifier that is not reserved. */
 bool fmt_is_name(const char *s, size_t len);
 

@@ -224,6 +224,12 @@ static struct src_loc group_loc(const struct fmt_comments *m, struct src_loc loc
 	return loc;
 }
 
+/* Every statement of a list as a whole-line anchor at its own location
+ * (`&*` drops the const a member of a const section has). */
+#define ANCHOR_EACH(m, list)                                                                       \
+	for (__typeof__(&*(list)) n_ = (list); n_; n_ = n_->next)                                  \
+	add_anchor((m), n_, FMT_WHOLE, n_->loc)
+
 static void walk_syscalls(struct fmt_comments *m, const struct ast_body *b)
 {
 	const struct ast_action *def = b->u.syscalls.default_action;
@@ -231,8 +237,7 @@ static void walk_syscalls(struct fmt_comments *m, const struct ast_body *b)
 		add_anchor(m, def, FMT_WHOLE, def->loc);
 	for (const struct ast_group *g = b->u.syscalls.groups; g; g = g->next)
 		add_anchor(m, g, FMT_WHOLE, group_loc(m, g->loc));
-	for (const struct ast_rule *r = b->u.syscalls.rules; r; r = r->next)
-		add_anchor(m, r, FMT_WHOLE, r->loc);
+	ANCHOR_EACH(m, b->u.syscalls.rules);
 }
 
 /* The statements inside a section with braces. */
@@ -240,31 +245,25 @@ static void walk_block(struct fmt_comments *m, const struct ast_body *b)
 {
 	switch (b->kind) {
 	case AST_BODY_FS:
-		for (const struct ast_fs_stmt *s = b->u.fs; s; s = s->next)
-			add_anchor(m, s, FMT_WHOLE, s->loc);
+		ANCHOR_EACH(m, b->u.fs);
 		break;
 	case AST_BODY_SYSCALLS:
 		walk_syscalls(m, b);
 		break;
 	case AST_BODY_LIMITS:
-		for (const struct ast_limit *l = b->u.limits; l; l = l->next)
-			add_anchor(m, l, FMT_WHOLE, l->loc);
+		ANCHOR_EACH(m, b->u.limits);
 		break;
 	case AST_BODY_ENV:
-		for (const struct ast_env_stmt *s = b->u.env; s; s = s->next)
-			add_anchor(m, s, FMT_WHOLE, s->loc);
+		ANCHOR_EACH(m, b->u.env);
 		break;
 	case AST_BODY_PROCESS:
-		for (const struct ast_process_stmt *s = b->u.process; s; s = s->next)
-			add_anchor(m, s, FMT_WHOLE, s->loc);
+		ANCHOR_EACH(m, b->u.process);
 		break;
 	case AST_BODY_TEST:
-		for (const struct ast_expect *e = b->u.tests; e; e = e->next)
-			add_anchor(m, e, FMT_WHOLE, e->loc);
+		ANCHOR_EACH(m, b->u.tests);
 		break;
 	case AST_BODY_LINT:
-		for (const struct ast_lint_ignore *l = b->u.lint; l; l = l->next)
-			add_anchor(m, l, FMT_WHOLE, l->loc);
+		ANCHOR_EACH(m, b->u.lint);
 		break;
 	case AST_BODY_PARAM:
 	case AST_BODY_NET:

@@ -367,36 +367,17 @@ static void open_line(struct ywriter *w, const struct fmt_note *n, int level, co
 
 /* ---- syscalls ---------------------------------------------------------------------------- */
 
-static const char *verb_text(enum ast_action_kind kind)
-{
-	switch (kind) {
-	case AST_ACTION_ALLOW:
-		return "allow";
-	case AST_ACTION_DENY:
-		return "deny";
-	case AST_ACTION_ERRNO:
-		return "errno";
-	case AST_ACTION_KILL:
-		return "kill";
-	case AST_ACTION_TRAP:
-		return "trap";
-	case AST_ACTION_LOG:
-		return "log";
-	}
-	return "?";
-}
-
 /* allow | deny | kill | trap | log | errno NAME (a default, an expectation). */
 static void put_verdict(struct ywriter *w, struct buf *b, const struct ast_action *a)
 {
 	bool has_errno = a->kind == AST_ACTION_ERRNO;
 	if (has_errno != (a->errno_name != NULL))
-		report(w, a->loc, "a '%s' verdict %s an errno has no YAML form", verb_text(a->kind),
-		       has_errno ? "without" : "with");
+		report(w, a->loc, "a '%s' verdict %s an errno has no YAML form",
+		       ast_action_keyword(a->kind), has_errno ? "without" : "with");
 	else if (has_errno)
 		buf_printf(b, "errno %s", a->errno_name);
 	else
-		buf_puts(b, verb_text(a->kind));
+		buf_puts(b, ast_action_keyword(a->kind));
 }
 
 static void put_targets(struct ywriter *w, struct buf *b, const struct ast_target *t)
@@ -448,7 +429,7 @@ static void put_rule(struct ywriter *w, const struct ast_rule *r, int level)
 	const struct fmt_note *n = fmt_comments_at(w->cm, r, FMT_WHOLE);
 	const struct ast_action *a = &r->action;
 	if (a->kind == AST_ACTION_ERRNO || (a->errno_name && a->kind != AST_ACTION_DENY))
-		report(w, r->loc, "a rule '%s'%s has no YAML form", verb_text(a->kind),
+		report(w, r->loc, "a rule '%s'%s has no YAML form", ast_action_keyword(a->kind),
 		       a->errno_name ? " with an errno" : "");
 	struct buf b, ids;
 	buf_init(&b);
@@ -456,7 +437,7 @@ static void put_rule(struct ywriter *w, const struct ast_rule *r, int level)
 	rule_lint_ids(n, &ids);
 	w->in_rule = true;
 	line_start(w, n, level);
-	buf_printf(&b, "- %s: ", verb_text(a->kind));
+	buf_printf(&b, "- %s: ", ast_action_keyword(a->kind));
 	put_targets(w, &b, r->targets);
 	buf_puts(w->out, buf_cstr(&b));
 	line_end(w, n);
@@ -513,41 +494,6 @@ struct section {
 	size_t n;
 };
 
-static const char *section_key(enum ast_body_kind kind)
-{
-	switch (kind) {
-	case AST_BODY_PARAM:
-		return "param";
-	case AST_BODY_FS:
-		return "fs";
-	case AST_BODY_NET:
-		return "net";
-	case AST_BODY_SYSCALLS:
-		return "syscalls";
-	case AST_BODY_LIMITS:
-		return "limits";
-	case AST_BODY_ENV:
-		return "env";
-	case AST_BODY_PROCESS:
-		return "process";
-	case AST_BODY_ARCH:
-		return "arch";
-	case AST_BODY_TEST:
-		return "test";
-	case AST_BODY_LINT:
-		return "lint";
-	case AST_BODY_UNTRUSTED:
-		return "untrusted";
-	case AST_BODY_DESCRIPTION:
-		return "description";
-	case AST_BODY_REQUIRES:
-		return "requires";
-	case AST_BODY_FALLBACK:
-		return "fallback";
-	}
-	return "?";
-}
-
 /* The comments of every body of a merged section after the first one's
  * opening, and of every body's closing brace, as own-line comments. */
 static void section_end_comments(struct ywriter *w, const struct section *s, int level)
@@ -565,7 +511,7 @@ static void section_end_comments(struct ywriter *w, const struct section *s, int
 static bool section_open(struct ywriter *w, const struct section *s, int level, bool empty,
                          const char *empty_text)
 {
-	char *text = xasprintf("%s:%s%s", section_key(s->bodies[0]->kind), empty ? " " : "",
+	char *text = xasprintf("%s:%s%s", ast_body_keyword(s->bodies[0]->kind), empty ? " " : "",
 	                       empty ? empty_text : "");
 	const struct fmt_note *n = fmt_comments_at(w->cm, s->bodies[0], FMT_OPEN);
 	if (empty)
@@ -644,33 +590,6 @@ static void put_syscalls(struct ywriter *w, const struct section *s, int level)
 
 /* ---- fs ---------------------------------------------------------------------------------- */
 
-static const char *fs_key(enum ast_fs_kind kind)
-{
-	switch (kind) {
-	case AST_FS_RO:
-		return "ro";
-	case AST_FS_RW:
-		return "rw";
-	case AST_FS_DEV:
-		return "dev";
-	case AST_FS_PROC:
-		return "proc";
-	case AST_FS_TMPFS:
-		return "tmpfs";
-	case AST_FS_LINK:
-		return "link";
-	case AST_FS_DIR:
-		return "dir";
-	case AST_FS_FILE:
-		return "file";
-	case AST_FS_MASK:
-		return "mask";
-	case AST_FS_CWD:
-		return "cwd";
-	}
-	return "?";
-}
-
 /* One option line of an fs item: `key: WORD`. */
 static void fs_option(struct ywriter *w, int level, const char *key, const struct ast_word *word)
 {
@@ -688,10 +607,10 @@ static void put_fs(struct ywriter *w, const struct ast_fs_stmt *s, int level)
 	bool optional_ok = s->kind == AST_FS_RO || s->kind == AST_FS_RW || s->kind == AST_FS_MASK;
 	if ((s->optional && !optional_ok) || !s->path ||
 	    (s->kind == AST_FS_FILE && s->target && s->target->kind != AST_WORD_STRING))
-		report(w, s->loc, "this '%s' statement has no YAML form", fs_key(s->kind));
+		report(w, s->loc, "this '%s' statement has no YAML form", ast_fs_keyword(s->kind));
 	struct buf b;
 	buf_init(&b);
-	buf_printf(&b, "- %s%s: ", fs_key(s->kind), s->optional ? "?" : "");
+	buf_printf(&b, "- %s%s: ", ast_fs_keyword(s->kind), s->optional ? "?" : "");
 	if (s->path)
 		put_word(w, &b, s->path, false);
 	anchor_line(w, fmt_comments_at(w->cm, s, FMT_WHOLE), level, buf_cstr(&b));
@@ -704,30 +623,11 @@ static void put_fs(struct ywriter *w, const struct ast_fs_stmt *s, int level)
 
 /* ---- limits, env, process, test, lint ---------------------------------------------------- */
 
-static const char *limit_key(enum ast_limit_kind kind)
-{
-	switch (kind) {
-	case AST_LIMIT_MEMORY:
-		return "memory";
-	case AST_LIMIT_PIDS:
-		return "pids";
-	case AST_LIMIT_CPU:
-		return "cpu";
-	case AST_LIMIT_TIME:
-		return "time";
-	case AST_LIMIT_NOFILE:
-		return "nofile";
-	case AST_LIMIT_FSIZE:
-		return "fsize";
-	}
-	return "?";
-}
-
 static void put_limit(struct ywriter *w, const struct ast_limit *l, int level, unsigned *seen)
 {
 	if (*seen & (1u << l->kind))
 		report(w, l->loc, "a second '%s' limit in this policy: YAML has one",
-		       limit_key(l->kind));
+		       ast_limit_keyword(l->kind));
 	*seen |= 1u << l->kind;
 	const struct fmt_note *n = fmt_comments_at(w->cm, l, FMT_WHOLE);
 	struct buf b;
@@ -735,14 +635,14 @@ static void put_limit(struct ywriter *w, const struct ast_limit *l, int level, u
 	if (!l->value) {
 		report(w, l->loc, "a limit without a value has no YAML form");
 	} else if (!l->best_effort) {
-		buf_printf(&b, "%s: ", limit_key(l->kind));
+		buf_printf(&b, "%s: ", ast_limit_keyword(l->kind));
 		put_word(w, &b, l->value, false);
 	} else if (word_ok(l->value, true)) {
-		buf_printf(&b, "%s: {value: ", limit_key(l->kind));
+		buf_printf(&b, "%s: {value: ", ast_limit_keyword(l->kind));
 		put_word(w, &b, l->value, true);
 		buf_puts(&b, ", best-effort: true}");
 	} else {
-		buf_printf(&b, "%s:", limit_key(l->kind));
+		buf_printf(&b, "%s:", ast_limit_keyword(l->kind));
 		open_line(w, n, level, buf_cstr(&b));
 		fs_option(w, level + 1, "value", l->value);
 		raw_line(w, level + 1, "best-effort", "true");
@@ -760,11 +660,11 @@ static void put_env(struct ywriter *w, const struct ast_env_stmt *s, int level)
 	buf_init(&b);
 	switch (s->kind) {
 	case AST_ENV_CLEAR:
-		buf_puts(&b, "- clear");
+		buf_printf(&b, "- %s", ast_env_keyword(s->kind));
 		break;
 	case AST_ENV_KEEP:
 	case AST_ENV_UNSET:
-		buf_printf(&b, "- %s: ", s->kind == AST_ENV_KEEP ? "keep" : "unset");
+		buf_printf(&b, "- %s: ", ast_env_keyword(s->kind));
 		put_name_list(w, &b, s->names, true);
 		break;
 	case AST_ENV_SET:
@@ -773,7 +673,7 @@ static void put_env(struct ywriter *w, const struct ast_env_stmt *s, int level)
 			break;
 		}
 		if (!word_ok(s->value, true)) {
-			buf_puts(&b, "- set:");
+			buf_printf(&b, "- %s:", ast_env_keyword(s->kind));
 			anchor_line(w, n, level, buf_cstr(&b));
 			buf_reset(&b);
 			put_text(w, &b, s->names->text, false, s->names->loc);
@@ -781,7 +681,7 @@ static void put_env(struct ywriter *w, const struct ast_env_stmt *s, int level)
 			buf_free(&b);
 			return;
 		}
-		buf_puts(&b, "- set: {");
+		buf_printf(&b, "- %s: {", ast_env_keyword(s->kind));
 		put_text(w, &b, s->names->text, true, s->names->loc);
 		buf_puts(&b, ": ");
 		put_word(w, &b, s->value, true);
@@ -795,21 +695,7 @@ static void put_env(struct ywriter *w, const struct ast_env_stmt *s, int level)
 static void put_process(struct ywriter *w, const struct ast_process_stmt *s, int level,
                         unsigned *seen)
 {
-	static const char *const keys[] = {
-	    [AST_PROCESS_HOSTNAME] = "hostname",
-	    [AST_PROCESS_UID] = "uid",
-	    [AST_PROCESS_GID] = "gid",
-	    [AST_PROCESS_NEW_SESSION] = "new-session",
-	};
-	const char *key = "?";
-	switch (s->kind) {
-	case AST_PROCESS_HOSTNAME:
-	case AST_PROCESS_UID:
-	case AST_PROCESS_GID:
-	case AST_PROCESS_NEW_SESSION:
-		key = keys[s->kind];
-		break;
-	}
+	const char *key = ast_process_keyword(s->kind);
 	if (*seen & (1u << s->kind))
 		report(w, s->loc, "a second '%s' in this policy: YAML has one", key);
 	*seen |= 1u << s->kind;
@@ -870,7 +756,7 @@ static void put_expect(struct ywriter *w, const struct ast_expect *e, int level)
 		break;
 	case AST_EXPECT_LIMIT:
 		keys[0] = "limit";
-		buf_puts(&vals[0], limit_key(e->limit));
+		buf_puts(&vals[0], ast_limit_keyword(e->limit));
 		keys[1] = "expect";
 		words[1] = e->value;
 		if (!e->value)
@@ -934,34 +820,6 @@ static void put_lint(struct ywriter *w, const struct ast_lint_ignore *l, int lev
 	buf_free(&b);
 }
 
-static bool block_empty(const struct ast_body *b)
-{
-	switch (b->kind) {
-	case AST_BODY_FS:
-		return !b->u.fs;
-	case AST_BODY_LIMITS:
-		return !b->u.limits;
-	case AST_BODY_ENV:
-		return !b->u.env;
-	case AST_BODY_PROCESS:
-		return !b->u.process;
-	case AST_BODY_TEST:
-		return !b->u.tests;
-	case AST_BODY_LINT:
-		return !b->u.lint;
-	case AST_BODY_SYSCALLS:
-	case AST_BODY_PARAM:
-	case AST_BODY_NET:
-	case AST_BODY_ARCH:
-	case AST_BODY_UNTRUSTED:
-	case AST_BODY_DESCRIPTION:
-	case AST_BODY_REQUIRES:
-	case AST_BODY_FALLBACK:
-		return true;
-	}
-	return true;
-}
-
 /* The items of one sequence or mapping section. */
 static void put_items(struct ywriter *w, const struct ast_body *b, int level, unsigned *seen)
 {
@@ -1009,7 +867,7 @@ static void put_list_section(struct ywriter *w, const struct section *s, int lev
 	bool mapping = kind == AST_BODY_LIMITS || kind == AST_BODY_PROCESS;
 	bool empty = true;
 	for (size_t i = 0; i < s->n; i++)
-		empty &= block_empty(s->bodies[i]);
+		empty &= ast_body_is_empty(s->bodies[i]);
 	if (!section_open(w, s, level, empty, mapping ? "{}" : "[]")) {
 		section_end_comments(w, s, level + 1);
 		return;
@@ -1103,15 +961,13 @@ static void put_declaration(struct ywriter *w, const struct section *s, int leve
 	const struct ast_word *word = b->u.words;
 	if (s->n > 1 && b->kind != AST_BODY_UNTRUSTED)
 		report(w, s->bodies[1]->loc, "a second '%s' in this policy: YAML has one",
-		       section_key(b->kind));
+		       ast_body_keyword(b->kind));
 	struct buf t;
 	buf_init(&t);
-	buf_printf(&t, "%s: ", section_key(b->kind));
+	buf_printf(&t, "%s: ", ast_body_keyword(b->kind));
 	switch (b->kind) {
 	case AST_BODY_NET:
-		buf_puts(&t, b->u.net == AST_NET_NONE       ? "none"
-		             : b->u.net == AST_NET_LOOPBACK ? "loopback"
-		                                            : "host");
+		buf_puts(&t, ast_net_keyword(b->u.net));
 		break;
 	case AST_BODY_ARCH:
 		put_name_list(w, &t, b->u.arches, true);
@@ -1150,7 +1006,7 @@ static void put_declaration(struct ywriter *w, const struct section *s, int leve
 	case AST_BODY_TEST:
 	case AST_BODY_LINT:
 		report(w, b->loc, "internal error: '%s' is not a declaration",
-		       section_key(b->kind));
+		       ast_body_keyword(b->kind));
 		break;
 	}
 	anchor_line(w, fmt_comments_at(w->cm, b, FMT_WHOLE), level, buf_cstr(&t));

@@ -721,26 +721,6 @@ static bool bool_value(struct yfront *y, const struct ynode *n, const char *what
 
 /* ---- the language's lexical rules ------------------------------------------------------ */
 
-static const char *const reserved_words[] = {
-    "policy",   "include",  "const",   "param",       "group",       "fs",       "net",
-    "syscalls", "limits",   "env",     "process",     "arch",        "ro",       "rw",
-    "dev",      "proc",     "tmpfs",   "link",        "dir",         "file",     "mask",
-    "cwd",      "at",       "size",    "mode",        "none",        "loopback", "host",
-    "default",  "allow",    "deny",    "kill",        "trap",        "log",      "errno",
-    "if",       "in",       "because", "optional",    "memory",      "pids",     "cpu",
-    "time",     "nofile",   "fsize",   "best-effort", "clear",       "keep",     "set",
-    "unset",    "hostname", "uid",     "gid",         "new-session", "test",     "expect",
-    "on",       "lint",     "ignore",  "untrusted",   "description", "requires", "fallback",
-};
-
-static bool is_reserved(const char *s, size_t len)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(reserved_words); i++)
-		if (strlen(reserved_words[i]) == len && memcmp(reserved_words[i], s, len) == 0)
-			return true;
-	return false;
-}
-
 static bool is_alpha(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -901,7 +881,7 @@ static bool name_ok(struct yfront *y, const char *s, size_t len, enum name_rule 
 		diag_error(y->d, loc, "%s is longer than %d bytes", what, WORD_MAX_BYTES);
 		return false;
 	}
-	if (rule != NAME_GROUP && is_reserved(s, len)) {
+	if (rule != NAME_GROUP && ast_is_reserved(s, len)) {
 		bool syscall = (len == 4 && (!memcmp(s, "kill", 4) || !memcmp(s, "time", 4) ||
 		                             !memcmp(s, "link", 4)));
 		if (!(rule == NAME_SYSCALL && syscall)) {
@@ -1034,7 +1014,7 @@ static void xnext(struct xparse *x)
 	if (x->tok == X_BAD) {
 		char buf[96];
 		xfail(x, "invalid character '%s' in the condition", shown(p, 1, buf));
-	} else if (x->tok == X_IDENT && is_reserved(p, n)) {
+	} else if (x->tok == X_IDENT && ast_is_reserved(p, n)) {
 		char buf[96];
 		xfail(
 		    x,

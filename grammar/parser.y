@@ -271,16 +271,6 @@ static struct ast_expect *expect_new(enum ast_expect_kind kind, struct src_loc l
 	return e;
 }
 
-static const char *limit_kind_spelling(int kind)
-{
-	static const char *const names[] = {
-	    [AST_LIMIT_MEMORY] = "memory", [AST_LIMIT_PIDS] = "pids",
-	    [AST_LIMIT_CPU] = "cpu",       [AST_LIMIT_TIME] = "time",
-	    [AST_LIMIT_NOFILE] = "nofile", [AST_LIMIT_FSIZE] = "fsize",
-	};
-	return kind >= 0 && (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
-}
-
 static void append_item(struct parse_state *ps, struct ast_item *item)
 {
 	if (!item)
@@ -1094,7 +1084,7 @@ expect_stmt
 			if (strcmp($2->text, "limit") != 0)
 				diag_error(ps->diag, $2->loc,
 					   "expected 'limit' before '%s', not '%s'",
-					   limit_kind_spelling($3), $2->text);
+					   ast_limit_keyword($$->limit), $2->text);
 			ast_word_free($2);
 		}
 	;

@@ -1200,6 +1200,56 @@ static void test_bad_input_corpus(void **state)
 	assert_true(checked >= 12);
 }
 
+/* ast_reserved_words (what the YAML front end and the formatter refuse as a
+ * name) is the lexer's keyword table: each word is refused where a name is
+ * wanted while the same word with a letter added is accepted, and
+ * grammar/lexer.l lists no word the table lacks. */
+static void test_reserved_words_are_the_lexers(void **state)
+{
+	(void)state;
+	assert_true(ast_reserved_word_count >= 60);
+	for (size_t i = 0; i < ast_reserved_word_count; i++) {
+		const char *w = ast_reserved_words[i];
+		assert_true(ast_is_reserved(w, strlen(w)));
+		char *text = xasprintf("policy p { process { hostname %s } }\n", w);
+		struct parsed p;
+		parse(&p, text);
+		if (p.errors == 0)
+			print_message("'%s' lexed as a name\n", w);
+		assert_true(p.errors > 0);
+		parsed_free(&p);
+		free(text);
+		text = xasprintf("policy p { process { hostname %sx } }\n", w);
+		assert_false(ast_is_reserved(strstr(text, w), strlen(w) + 1));
+		parse_ok(&p, text);
+		parsed_free(&p);
+		free(text);
+	}
+
+	char *path = xasprintf("%s/grammar/lexer.l", CELL_SOURCE_DIR);
+	char *lexer = NULL;
+	size_t len = 0;
+	assert_int_equal(read_file(path, &lexer, &len), 0);
+	const char *at = strstr(lexer, "} keywords[] = {");
+	assert_non_null(at);
+	const char *end = strstr(at, "};");
+	assert_non_null(end);
+	size_t count = 0;
+	while ((at = strstr(at, "{\"")) && at < end) {
+		at += 2;
+		const char *close = strchr(at, '"');
+		assert_non_null(close);
+		if (!ast_is_reserved(at, (size_t)(close - at)))
+			print_message("lexer keyword '%.*s' is not in ast_reserved_words\n",
+			              (int)(close - at), at);
+		assert_true(ast_is_reserved(at, (size_t)(close - at)));
+		count++;
+	}
+	assert_int_equal(count, ast_reserved_word_count);
+	free(lexer);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1228,6 +1278,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_input),
 	    cmocka_unit_test(test_oversized_input_is_refused),
 	    cmocka_unit_test(test_bad_input_corpus),
+	    cmocka_unit_test(test_reserved_words_are_the_lexers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
