@@ -7,8 +7,8 @@
 #include "emit_oci.h"
 #include "names.h"
 #include "util.h"
-/* The runtime's headers by path: its limits.h would shadow <limits.h> if
- * runtime/ were an include directory of the compiler. */
+/* The runtime's headers by path: runtime/ is not on the compiler's include
+ * path, so that no runtime header can ever shadow a system one. */
 #include "../runtime/hostcheck.h"
 #include "../runtime/launch.h"
 #include "../runtime/manifest.h"

@@ -8,7 +8,7 @@
  *
  * The steps, each in its own module: load and verify the bundle
  * (manifest.h), fill params and seal the pieces into memfds (fill.h), set up
- * the limits (limits.h), start bwrap (launch.h), watch it and read the
+ * the limits (rt_limits.h), start bwrap (launch.h), watch it and read the
  * outcome (supervise.h). When user namespaces are unavailable and the
  * policy or --fallback allows it, the Landlock tier runs the command
  * without bwrap instead (tier_run.h). Exit status: the command's own,
@@ -19,7 +19,7 @@
 #include "fill.h"
 #include "hostcheck.h"
 #include "launch.h"
-#include "limits.h"
+#include "rt_limits.h"
 #include "manifest.h"
 #include "supervise.h"
 #include "tier_run.h"

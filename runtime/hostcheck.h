@@ -17,7 +17,7 @@
  *     mount a fresh /proc in a new pid namespace. The full probe (`cell
  *     doctor`) also asks bwrap its version, starts one real bwrap sandbox,
  *     places one cgroup per controller with the runtime's own code
- *     (limits.h) and asks the kernel its Landlock ABI.
+ *     (rt_limits.h) and asks the kernel its Landlock ABI.
  *
  * A status says what a condition does to the bwrap tier: HC_FAIL stops it
  * (for every bundle, or for the bundle whose needs were given), HC_WARN
@@ -32,7 +32,7 @@
 #ifndef CELLRUN_HOSTCHECK_H
 #define CELLRUN_HOSTCHECK_H
 
-#include "limits.h"
+#include "rt_limits.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -16,7 +16,7 @@
 #ifndef CELLRUN_LAUNCH_H
 #define CELLRUN_LAUNCH_H
 
-#include "limits.h"
+#include "rt_limits.h"
 #include "manifest.h"
 
 #include <signal.h>

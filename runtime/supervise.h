@@ -20,7 +20,7 @@
 #ifndef CELLRUN_SUPERVISE_H
 #define CELLRUN_SUPERVISE_H
 
-#include "limits.h"
+#include "rt_limits.h"
 
 #include <signal.h>
 #include <stdbool.h>

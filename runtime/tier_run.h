@@ -25,7 +25,7 @@
 #ifndef CELLRUN_TIER_RUN_H
 #define CELLRUN_TIER_RUN_H
 
-#include "limits.h"
+#include "rt_limits.h"
 #include "manifest.h"
 #include "supervise.h"
 #include "tier.h"

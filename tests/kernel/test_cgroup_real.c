@@ -1,4 +1,4 @@
-/* Kernel tests for runtime/limits.c on this machine's real cgroup
+/* Kernel tests for runtime/rt_limits.c on this machine's real cgroup
  * hierarchies (cgroup v1 here; the code path is chosen by rt_cgroup_create,
  * so a v2 host runs the same tests through v2). Needs root; skips with a
  * printed reason when not root or when no hierarchy offers memory, pids and
@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "rt_limits.h"
 
 #define MAX_DIRS 8
 

@@ -1,4 +1,4 @@
-/* Unit tests for runtime/limits.c: the limits file parser, and the cgroup
+/* Unit tests for runtime/rt_limits.c: the limits file parser, and the cgroup
  * code run against FAKE cgroup trees built in a temporary directory (cgroup
  * v2 with a delegated-looking slice, cgroup v1 with one directory per
  * controller). The fake trees are the only test of the v2 path on this
@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "rt_limits.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 

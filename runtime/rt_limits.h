@@ -1,5 +1,5 @@
 /*
- * limits.h - cellrun's resource limits: read the bundle's NAME.limits,
+ * rt_limits.h - cellrun's resource limits: read the bundle's NAME.limits,
  * enforce each limit for the sandbox as a whole, and tell afterwards what
  * happened (OOM, peak memory, CPU used).
  *

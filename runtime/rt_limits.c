@@ -1,6 +1,6 @@
 /*
- * limits.c - the `.limits` file, the cgroups that hold a sandbox's limits,
- * and the rlimits that complement them. See limits.h for the contract and
+ * rt_limits.c - the `.limits` file, the cgroups that hold a sandbox's limits,
+ * and the rlimits that complement them. See rt_limits.h for the contract and
  * docs/limits.md for how each limit is enforced and what was tested where.
  *
  * A note on "emulated" hierarchies: the unit tests build fake cgroup trees
@@ -11,7 +11,7 @@
  * or under `root` in /proc/self/mountinfo) that statfs() says is not a
  * cgroup filesystem. Real hierarchies are found in mountinfo only.
  */
-#include "limits.h"
+#include "rt_limits.h"
 #include "rt_util.h"
 
 #include <ctype.h>
