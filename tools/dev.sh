@@ -98,8 +98,8 @@ if [ "$mode" = demo ]; then
 		chown 65534:65534 "$scratch"
 		echo "(as root, the command runs as uid 65534; $scratch belongs to it)"
 	fi
-	echo "cd $scratch && cell run -- /bin/sh -c 'pwd; id -u; touch probe && echo this directory is writable; ls /root'"
-	(cd "$scratch" && ../cell run -- /bin/sh -c 'pwd; id -u; touch probe && echo this directory is writable; ls /root 2>&1')
+	echo "cd $scratch && cell run -- /bin/sh -c 'pwd; id -u; touch probe && echo this directory is writable; ls /root || echo /root is not there'"
+	(cd "$scratch" && ../cell run -- /bin/sh -c 'pwd; id -u; touch probe && echo this directory is writable; ls /root 2>&1 || echo /root is not there')
 	exit 0
 fi
 
