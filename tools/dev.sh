@@ -112,12 +112,31 @@ cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
 
-say "fuzzing both front ends, 45 seconds each (build-fuzz/)"
+say "fuzzing both front ends (with lint and fmt), 45 seconds each, and cellrun's parsers, 30 seconds (build-fuzz/)"
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCELL_FUZZ=ON -DCELL_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j "$jobs" --target fuzz_policy fuzz_yaml
-mkdir -p build-fuzz/corpus-cell build-fuzz/corpus-yaml
+cmake --build build-fuzz -j "$jobs" --target fuzz_policy fuzz_yaml fuzz_bundle
+mkdir -p build-fuzz/corpus-cell build-fuzz/corpus-yaml build-fuzz/corpus-bundle
 ./build-fuzz/tests/fuzz/fuzz_policy -max_total_time=45 -max_len=4096 -timeout=10 \
-	build-fuzz/corpus-cell policies/lib policies/examples tests/bad tests/policies
+	build-fuzz/corpus-cell policies/lib policies/examples tests/bad tests/policies tests/lint
 ./build-fuzz/tests/fuzz/fuzz_yaml -max_total_time=45 -max_len=4096 -timeout=10 \
 	build-fuzz/corpus-yaml tests/bad-yaml tests/policies
+# Seeds for cellrun's parsers: real bundles, each piece behind the byte that
+# picks its parser (fuzz_bundle.c).
+rm -rf build-fuzz/bundles build-fuzz/seeds-bundle
+mkdir -p build-fuzz/bundles build-fuzz/seeds-bundle
+for p in policies/examples/demo.cell policies/examples/python-task.cell \
+	tests/runtime/policies/landlock.cell tests/policies/yaml-constructs.cell; do
+	./build/cell compile -q -I policies -I policies/lib "$p" -o build-fuzz/bundles >/dev/null
+done
+for f in build-fuzz/bundles/*; do
+	case $f in
+	*.manifest) sel='\000' ;;
+	*.limits) sel='\001' ;;
+	*.landlock) sel='\002' ;;
+	*) continue ;;
+	esac
+	{ printf "$sel"; cat "$f"; } >"build-fuzz/seeds-bundle/$(basename "$f")"
+done
+./build-fuzz/tests/fuzz/fuzz_bundle -max_total_time=30 -max_len=4096 -timeout=10 \
+	build-fuzz/corpus-bundle build-fuzz/seeds-bundle
 echo "fuzzing: no crash"

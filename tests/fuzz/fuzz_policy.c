@@ -1,17 +1,50 @@
 /*
  * fuzz_policy.c - libFuzzer target for the front end: arbitrary bytes go
- * through the lexer, the parser and the resolver. Any crash, leak, hang or
+ * through the lexer, the parser, the resolver and, when it resolves, every
+ * lint check and lint output format. Any crash, leak, hang or
  * sanitizer report is a bug; diagnostics are expected and discarded. What
  * parses is also formatted, as .cell and as YAML, and read back
  * (fuzz_fmt.h): a tree that changes aborts.
  */
 #include "diag.h"
 #include "fuzz_fmt.h"
+#include "lint.h"
 #include "names.h"
 #include "resolve.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+
+static const struct ir_policy *find_policy(void *arg, const char *name)
+{
+	const struct resolve_result *r = arg;
+	for (size_t i = 0; i < r->n_policies; i++)
+		if (strcmp(r->policies[i]->name, name) == 0)
+			return r->policies[i];
+	return NULL;
+}
+
+/* `cell lint` on what resolves, in every output format: the checks read
+ * every corner of the IR. The host is a directory that does not exist, so
+ * no check depends on the machine the fuzzer runs on. */
+static void lint_all(FILE *sink, struct diag_ctx *d, struct resolve_result *r)
+{
+	struct lint_options opt = {.host_root = "/nonexistent/host"};
+	struct lint_run *run = lint_run_new(&opt);
+	struct lint_lookup lookup = {find_policy, r};
+	for (size_t i = 0; i < r->n_policies; i++)
+		lint_run_policy(run, r->policies[i], &lookup);
+	lint_run_finish(run);
+	for (int f = LINT_FORMAT_TEXT; f <= LINT_FORMAT_SARIF; f++) {
+		struct lint_output_options o = {.format = (enum lint_format)f,
+		                                .diag = d,
+		                                .root = "/nonexistent",
+		                                .summary = true};
+		lint_output(sink, run, &o);
+	}
+	lint_run_free(run);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,7 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct resolve_result result;
 	/* A directory that does not exist: includes fail without touching the
 	 * file system around the fuzzer. */
-	resolve_text(d, "/nonexistent/fuzz.cell", (const char *)data, size, NULL, &result);
+	if (resolve_text(d, "/nonexistent/fuzz.cell", (const char *)data, size, NULL, &result) == 0)
+		lint_all(sink, d, &result);
 	resolve_result_free(&result);
 	diag_free(d);
 
