@@ -178,6 +178,9 @@ static void report(struct output *out, const char *name, const char *what, int e
 	diag_error(out->diag, none, "cannot %s %s/%s: %s", what, out->dir, name, strerror(err));
 }
 
+const char *const bundle_pieces[BUNDLE_N_PIECES] = {"manifest", "bpf", "args", "limits",
+                                                    "landlock"};
+
 static int open_output_dir(struct diag_ctx *d, const char *dir)
 {
 	struct src_loc none = {0};
@@ -255,11 +258,12 @@ static int stage_bundle(struct output *out, const struct bundle *b)
 	}
 	/* The manifest after the other pieces: it is what the runtime opens
 	 * first. Extras (exports) come after it; nothing reads them together. */
-	const char *kinds[] = {"bpf", "args", "limits", "landlock", "manifest"};
-	const struct buf *contents[] = {&b->bpf, &b->args, &b->limits, &b->landlock, &manifest};
+	const struct buf *contents[BUNDLE_N_PIECES] = {&manifest, &b->bpf, &b->args, &b->limits,
+	                                               &b->landlock};
 	int result = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(kinds) && result == 0; i++) {
-		char *final_name = xasprintf("%s.%s", b->name, kinds[i]);
+	for (size_t k = 1; k <= BUNDLE_N_PIECES && result == 0; k++) {
+		size_t i = k % BUNDLE_N_PIECES; /* 1, 2, ..., then 0: the manifest */
+		char *final_name = xasprintf("%s.%s", b->name, bundle_pieces[i]);
 		result = stage(out, final_name, contents[i]);
 		free(final_name);
 	}

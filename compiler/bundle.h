@@ -44,6 +44,13 @@
 /* An export written beside the bundle (`--emit`): NAME.SUFFIX. Extras are
  * not pieces: the manifest does not list them and the runtime ignores them,
  * but they are written in the same all-or-nothing step. */
+/* The suffixes of a bundle's files, the manifest first: it names and
+ * digests the others, and stands for the bundle (a build's first output).
+ * cmake/cellAddPolicy.cmake spells the same list (tested by
+ * tests/integration/cmake_package.sh). */
+#define BUNDLE_N_PIECES 5
+extern const char *const bundle_pieces[BUNDLE_N_PIECES];
+
 #define BUNDLE_MAX_EXTRAS 4
 struct bundle_extra {
 	const char *suffix; /* "oci.json", "h", "asm", "pfc" */

@@ -98,13 +98,12 @@ static int emit_extras(struct diag_ctx *d, struct bundle *b, unsigned emit)
 static char **written_files(const struct compile_options *opt, struct bundle *const *bundles,
                             size_t n, size_t *count)
 {
-	static const char *const pieces[] = {"manifest", "bpf", "args", "limits", "landlock"};
-	char **files = xcalloc(n * (ARRAY_SIZE(pieces) + BUNDLE_MAX_EXTRAS), sizeof(*files));
+	char **files = xcalloc(n * (BUNDLE_N_PIECES + BUNDLE_MAX_EXTRAS), sizeof(*files));
 	*count = 0;
 	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < ARRAY_SIZE(pieces); j++)
+		for (size_t j = 0; j < BUNDLE_N_PIECES; j++)
 			files[(*count)++] =
-			    xasprintf("%s/%s.%s", opt->out_dir, bundles[i]->name, pieces[j]);
+			    xasprintf("%s/%s.%s", opt->out_dir, bundles[i]->name, bundle_pieces[j]);
 		for (size_t j = 0; j < bundles[i]->n_extras; j++)
 			files[(*count)++] = xasprintf("%s/%s.%s", opt->out_dir, bundles[i]->name,
 			                              bundles[i]->extras[j].suffix);
