@@ -151,65 +151,12 @@ static void inputs_free(struct inputs *in)
 	free(in->paths);
 }
 
-/* ---- looking bases up ------------------------------------------------------------ */
-
-struct cached_policy {
-	char *name;
-	struct diag_ctx *d;
-	struct resolve_result res;
-};
-
-/* One linted file: its policies, and the bases looked up for chains. */
+/* One linted file and its policies. */
 struct linted_file {
 	const char *path;
 	const struct resolve_options *ro;
-	FILE *quiet; /* where the look-ups' diagnostics go: nowhere */
 	struct resolve_result res;
-	struct cached_policy *cache;
-	size_t n_cache, cap_cache;
-	struct lint_lookup lookup;
 };
-
-static const struct ir_policy *first_named(const struct resolve_result *r, const char *name)
-{
-	for (size_t i = 0; i < r->n_policies; i++)
-		if (r->policies[i]->name && strcmp(r->policies[i]->name, name) == 0)
-			return r->policies[i];
-	return NULL;
-}
-
-/* Resolves the file again for just `name`, as -p would, once per name. */
-static const struct ir_policy *find_base(void *arg, const char *name)
-{
-	struct linted_file *f = arg;
-	const struct ir_policy *p = first_named(&f->res, name);
-	for (size_t i = 0; !p && i < f->n_cache; i++)
-		if (strcmp(f->cache[i].name, name) == 0)
-			return first_named(&f->cache[i].res, name);
-	if (p || !f->quiet)
-		return p;
-	xgrow((void **)&f->cache, &f->cap_cache, f->n_cache + 1, sizeof(*f->cache));
-	struct cached_policy *c = &f->cache[f->n_cache++];
-	c->name = xstrdup(name);
-	c->d = diag_new(f->quiet);
-	struct resolve_options ro = *f->ro;
-	ro.only_policy = name;
-	ro.defines = NULL;
-	ro.n_defines = 0;
-	resolve_file(c->d, f->path, &ro, &c->res);
-	return first_named(&c->res, name);
-}
-
-static void linted_file_free(struct linted_file *f)
-{
-	for (size_t i = 0; i < f->n_cache; i++) {
-		free(f->cache[i].name);
-		resolve_result_free(&f->cache[i].res);
-		diag_free(f->cache[i].d);
-	}
-	free(f->cache);
-	resolve_result_free(&f->res);
-}
 
 /* ---- a session: the files of one command -------------------------------------------- */
 
@@ -220,7 +167,6 @@ struct session {
 	int fail_on;
 	const char *root, *host_root;
 	struct diag_ctx *d;
-	FILE *quiet;
 	struct lint_run *run;
 	struct linted_file *files;
 	size_t n_files;
@@ -259,7 +205,7 @@ static void process_file(struct session *s, struct linted_file *f)
 			continue;
 		}
 		s->n_compiled++;
-		lint_run_policy(s->run, p, &f->lookup);
+		lint_run_policy(s->run, p);
 	}
 }
 
@@ -279,14 +225,12 @@ static int run_session(struct session *s, char **args, int n_args)
 	if (!root && in.n)
 		root = lint_repository_root(in.paths[0]);
 	s->d = diag_new(stderr);
-	s->quiet = fopen("/dev/null", "w");
 	struct lint_options lo = {.host_root = s->host_root};
 	s->run = lint_run_new(&lo);
 	s->files = xcalloc(in.n ? in.n : 1, sizeof(*s->files));
 	for (size_t i = 0; i < in.n; i++) {
 		struct linted_file *f = &s->files[s->n_files++];
-		*f = (struct linted_file){.path = in.paths[i], .ro = &s->pa.ro, .quiet = s->quiet};
-		f->lookup = (struct lint_lookup){find_base, f};
+		*f = (struct linted_file){.path = in.paths[i], .ro = &s->pa.ro};
 		process_file(s, f);
 	}
 	lint_run_finish(s->run);
@@ -310,11 +254,9 @@ static int run_session(struct session *s, char **args, int n_args)
 	fflush(stdout);
 	int rc = s->errors || failing || s->tests.failed ? EXIT_FINDINGS : 0;
 	for (size_t i = 0; i < s->n_files; i++)
-		linted_file_free(&s->files[i]);
+		resolve_result_free(&s->files[i].res);
 	free(s->files);
 	lint_run_free(s->run);
-	if (s->quiet)
-		fclose(s->quiet);
 	diag_free(s->d);
 	free(root);
 	inputs_free(&in);

@@ -207,9 +207,16 @@ void ir_policy_free(struct ir_policy *p)
 	if (!p)
 		return;
 	free(p->name);
-	for (size_t i = 0; i < p->n_lineage; i++)
+	for (size_t i = 0; i < p->n_lineage; i++) {
 		free(p->lineage[i]);
+		if (!p->ancestors)
+			continue;
+		for (size_t j = 0; j < p->ancestors[i].n_bases; j++)
+			free(p->ancestors[i].bases[j]);
+		free(p->ancestors[i].bases);
+	}
 	free(p->lineage);
+	free(p->ancestors);
 	for (size_t i = 0; i < p->n_arches; i++)
 		free(p->arches[i].name);
 	free(p->arches);

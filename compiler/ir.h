@@ -277,6 +277,15 @@ struct ir_suppression {
 	char *policy;       /* the policy that holds it */
 };
 
+/* One policy of a lineage: where it is defined and the bases it names, in
+ * the order written, so that a message can say how a construct was
+ * inherited (lint's chains) without resolving anything again. */
+struct ir_ancestor {
+	struct src_loc loc; /* its name where it is defined */
+	char **bases;
+	size_t n_bases;
+};
+
 /* ---- the policy ----------------------------------------------------------- */
 
 struct ir_policy {
@@ -284,7 +293,8 @@ struct ir_policy {
 	struct src_loc loc;
 	char **lineage; /* this policy and its bases, in precedence order */
 	size_t n_lineage;
-	struct ir_arch *arches; /* never empty: `native` resolves to this machine */
+	struct ir_ancestor *ancestors; /* parallel to lineage */
+	struct ir_arch *arches;        /* never empty: `native` resolves to this machine */
 	size_t n_arches;
 	struct ir_syscalls syscalls;
 	struct ir_fs fs;

@@ -162,7 +162,6 @@ struct lint_ctx {
 	struct lint_run *run;
 	const struct ir_policy *p;
 	const struct lint_check *check;
-	const struct lint_lookup *lookup;
 };
 
 struct lint_run *lint_run_new(const struct lint_options *opt)
@@ -223,13 +222,13 @@ static struct lint_finding *add_finding(struct lint_run *run, const struct lint_
 
 /* ---- the chain ---------------------------------------------------------------------- */
 
-static const struct ir_policy *find_policy(const struct lint_ctx *ctx, const char *name)
+/* The position of `name` in the linted policy's lineage, or n_lineage. */
+static size_t lineage_index(const struct ir_policy *p, const char *name)
 {
-	if (strcmp(name, ctx->p->name) == 0)
-		return ctx->p;
-	if (!ctx->lookup || !ctx->lookup->find)
-		return NULL;
-	return ctx->lookup->find(ctx->lookup->arg, name);
+	size_t i = 0;
+	while (i < p->n_lineage && strcmp(p->lineage[i], name) != 0)
+		i++;
+	return i;
 }
 
 static bool same_file(const char *a, const char *b)
@@ -241,95 +240,61 @@ static bool same_file(const char *a, const char *b)
  * policies do not nest, so that is the one whose text holds `loc`. */
 static const char *infer_holder(const struct lint_ctx *ctx, struct src_loc loc)
 {
+	const struct ir_policy *p = ctx->p;
 	const char *best = NULL;
 	int best_line = 0;
-	for (size_t i = 0; i < ctx->p->n_lineage; i++) {
-		const struct ir_policy *q = find_policy(ctx, ctx->p->lineage[i]);
-		if (!q || !same_file(q->loc.file, loc.file) || q->loc.line > loc.line)
-			continue;
-		if (q->loc.line > best_line) {
-			best = ctx->p->lineage[i];
-			best_line = q->loc.line;
+	for (size_t i = 0; p->ancestors && i < p->n_lineage; i++) {
+		struct src_loc at = p->ancestors[i].loc;
+		if (same_file(at.file, loc.file) && at.line <= loc.line && at.line > best_line) {
+			best = p->lineage[i];
+			best_line = at.line;
 		}
 	}
-	return best ? best : ctx->p->name;
+	return best ? best : p->name;
 }
 
-static bool in_lineage(const struct ir_policy *q, const char *name, bool self)
+static void set_link(const struct ir_policy *p, struct lint_link *l, size_t i)
 {
-	for (size_t i = self ? 0 : 1; q && i < q->n_lineage; i++)
-		if (strcmp(q->lineage[i], name) == 0)
-			return true;
-	return false;
+	l->policy = xstrdup(p->lineage[i]);
+	if (p->ancestors)
+		l->loc = p->ancestors[i].loc;
 }
 
-/* Y is a direct base of X when it is in X's lineage and in no other base's:
- * the transitive reduction of the lineages. */
-static bool is_direct_base(const struct lint_ctx *ctx, const struct ir_policy *x, const char *y)
-{
-	if (!in_lineage(x, y, false))
-		return false;
-	for (size_t i = 1; i < x->n_lineage; i++) {
-		if (strcmp(x->lineage[i], y) == 0)
-			continue;
-		if (in_lineage(find_policy(ctx, x->lineage[i]), y, false))
-			return false;
-	}
-	return true;
-}
-
-static void set_link(const struct lint_ctx *ctx, struct lint_link *l, const char *name)
-{
-	const struct ir_policy *q = find_policy(ctx, name);
-	l->policy = xstrdup(name);
-	if (q)
-		l->loc = q->loc;
-}
-
-/* Breadth first from the linted policy to `holder` over direct bases, bases
- * in the order written. Falls back to [policy, holder] when a base cannot be
- * looked up. */
+/* Breadth first from the linted policy to `holder` over the bases each
+ * policy names, in the order written (ir_policy.ancestors). */
 static void build_chain(const struct lint_ctx *ctx, struct lint_finding *f, const char *holder)
 {
-	size_t n = ctx->p->n_lineage;
-	size_t *prev = xcalloc(n ? n : 1, sizeof(*prev));
-	size_t *queue = xcalloc(n ? n : 1, sizeof(*queue));
-	bool *seen = xcalloc(n ? n : 1, sizeof(*seen));
-	size_t head = 0, tail = 0, found = n;
-	bool complete = true;
+	const struct ir_policy *p = ctx->p;
+	size_t n = p->n_lineage, target = lineage_index(p, holder);
+	if (n == 0 || target == n || !p->ancestors)
+		return;
+	size_t *prev = xcalloc(n, sizeof(*prev));
+	size_t *queue = xcalloc(n, sizeof(*queue));
+	bool *seen = xcalloc(n, sizeof(*seen));
+	size_t head = 0, tail = 0;
 	queue[tail++] = 0;
 	seen[0] = true;
-	while (head < tail && found == n) {
-		size_t at = queue[head++];
-		const struct ir_policy *x = find_policy(ctx, ctx->p->lineage[at]);
-		if (!x) {
-			complete = false;
-			continue;
+	while (head < tail && !seen[target]) {
+		const struct ir_ancestor *a = &p->ancestors[queue[head]];
+		for (size_t b = 0; b < a->n_bases; b++) {
+			size_t j = lineage_index(p, a->bases[b]);
+			if (j < n && !seen[j]) {
+				seen[j] = true;
+				prev[j] = queue[head];
+				queue[tail++] = j;
+			}
 		}
-		for (size_t j = 1; j < n; j++) {
-			if (seen[j] || !is_direct_base(ctx, x, ctx->p->lineage[j]))
-				continue;
-			seen[j] = true;
-			prev[j] = at;
-			queue[tail++] = j;
-			if (strcmp(ctx->p->lineage[j], holder) == 0)
-				found = j;
-		}
+		head++;
 	}
-	if (found < n && complete) {
+	if (seen[target]) {
 		size_t len = 1;
-		for (size_t k = found; k != 0; k = prev[k])
+		for (size_t k = target; k != 0; k = prev[k])
 			len++;
 		f->chain = xcalloc(len, sizeof(*f->chain));
 		f->n_chain = len;
-		size_t k = found;
+		size_t k = target;
 		for (size_t i = len; i-- > 0; k = prev[k])
-			set_link(ctx, &f->chain[i], ctx->p->lineage[k]);
-	} else {
-		f->chain = xcalloc(2, sizeof(*f->chain));
-		f->n_chain = 2;
-		set_link(ctx, &f->chain[0], ctx->p->name);
-		set_link(ctx, &f->chain[1], holder);
+			set_link(p, &f->chain[i], k);
 	}
 	free(prev);
 	free(queue);
@@ -507,10 +472,9 @@ static void apply_suppressions(struct lint_run *run, const struct ir_policy *p, 
 	free(recs);
 }
 
-void lint_run_policy(struct lint_run *run, const struct ir_policy *p,
-                     const struct lint_lookup *lookup)
+void lint_run_policy(struct lint_run *run, const struct ir_policy *p)
 {
-	struct lint_ctx ctx = {run, p, NULL, lookup};
+	struct lint_ctx ctx = {run, p, NULL};
 	size_t first = run->n_findings;
 	const struct lint_check *tables[] = {lint_syscall_checks, lint_fs_checks};
 	const size_t sizes[] = {lint_n_syscall_checks, lint_n_fs_checks};

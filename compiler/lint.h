@@ -112,9 +112,7 @@ const char *lint_severity_name(enum lint_severity s);
  * `holder`, or, when that is NULL, the lineage policy whose definition comes
  * last before the location in the same file), the finding carries the path
  * of inheritance from the linted policy to the holder, each link with the
- * location of that policy's name. The engine learns the direct bases and
- * locations of base policies through the lookup given to lint_run_policy();
- * without one, the chain is just the linted policy and the holder.
+ * location of that policy's name, from the IR (ir_policy.ancestors).
  *
  * Findings are sorted by file, line, column and rule, and a finding repeated
  * exactly (same rule, location, message and suppression state: a base's rule
@@ -126,14 +124,6 @@ struct lint_options {
 	 * a directory that stands for the host's root (a recorded host, an image's
 	 * root filesystem, a test fixture). */
 	const char *host_root;
-};
-
-/* How the engine finds a base policy (by name, as the linted policy's file
- * resolves it): its IR, of which only `loc` and `lineage` are read. The
- * returned policy must outlive the run's findings' use of its locations. */
-struct lint_lookup {
-	const struct ir_policy *(*find)(void *arg, const char *name);
-	void *arg;
 };
 
 struct lint_link {
@@ -159,9 +149,8 @@ struct lint_finding {
 struct lint_run;
 
 struct lint_run *lint_run_new(const struct lint_options *opt);
-/* Runs every check of both tables on `p`. `lookup` may be NULL. */
-void lint_run_policy(struct lint_run *run, const struct ir_policy *p,
-                     const struct lint_lookup *lookup);
+/* Runs every check of both tables on `p`. */
+void lint_run_policy(struct lint_run *run, const struct ir_policy *p);
 /* Reports the suppressions that silenced nothing, sorts and de-duplicates. */
 void lint_run_finish(struct lint_run *run);
 /* The findings, suppressed ones included. */

@@ -2027,8 +2027,19 @@ static struct ir_policy *resolve_policy(struct resolver *r, struct sym_policy *s
 	pc.ir->process.gid = -1;
 	if (build_lineage(r, sp, &pc.lineage)) {
 		pc.ir->lineage = xcalloc(pc.lineage.n, sizeof(char *));
-		for (size_t i = 0; i < pc.lineage.n; i++)
-			pc.ir->lineage[i] = xstrdup(pc.lineage.items[i]->name);
+		pc.ir->ancestors = xcalloc(pc.lineage.n, sizeof(*pc.ir->ancestors));
+		for (size_t i = 0; i < pc.lineage.n; i++) {
+			const struct ast_policy *ap = pc.lineage.items[i]->policy;
+			struct ir_ancestor *a = &pc.ir->ancestors[i];
+			pc.ir->lineage[i] = xstrdup(ap->name);
+			a->loc = ap->loc;
+			for (const struct ast_word *b = ap->bases; b; b = b->next)
+				a->n_bases++;
+			a->bases = xcalloc(a->n_bases ? a->n_bases : 1, sizeof(char *));
+			size_t k = 0;
+			for (const struct ast_word *b = ap->bases; b; b = b->next)
+				a->bases[k++] = xstrdup(b->text);
+		}
 		pc.ir->n_lineage = pc.lineage.n;
 		collect_params(&pc);
 		resolve_arches(&pc);

@@ -14,16 +14,6 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include <string.h>
-
-static const struct ir_policy *find_policy(void *arg, const char *name)
-{
-	const struct resolve_result *r = arg;
-	for (size_t i = 0; i < r->n_policies; i++)
-		if (strcmp(r->policies[i]->name, name) == 0)
-			return r->policies[i];
-	return NULL;
-}
 
 /* `cell lint` on what resolves, in every output format: the checks read
  * every corner of the IR. The host is a directory that does not exist, so
@@ -32,9 +22,8 @@ static void lint_all(FILE *sink, struct diag_ctx *d, struct resolve_result *r)
 {
 	struct lint_options opt = {.host_root = "/nonexistent/host"};
 	struct lint_run *run = lint_run_new(&opt);
-	struct lint_lookup lookup = {find_policy, r};
 	for (size_t i = 0; i < r->n_policies; i++)
-		lint_run_policy(run, r->policies[i], &lookup);
+		lint_run_policy(run, r->policies[i]);
 	lint_run_finish(run);
 	for (int f = LINT_FORMAT_TEXT; f <= LINT_FORMAT_SARIF; f++) {
 		struct lint_output_options o = {.format = (enum lint_format)f,

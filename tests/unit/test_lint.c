@@ -38,24 +38,13 @@ struct linted {
 	char *log_text;
 	size_t log_len;
 	struct resolve_result res;
-	struct resolve_result bases; /* every policy of the text, for the lookup */
+	struct resolve_result bases; /* every policy of the text */
 	struct lint_run *run;
 };
 
-static const struct ir_policy *find_in(void *arg, const char *name)
-{
-	const struct resolve_result *r = arg;
-	for (size_t i = 0; i < r->n_policies; i++)
-		if (strcmp(r->policies[i]->name, name) == 0)
-			return r->policies[i];
-	return NULL;
-}
-
 /* Resolves `text` (includes from policies/lib) and lints its policies named
- * in `names` (NULL-terminated; NULL: all), with a lookup over all of them
- * when `with_lookup`. */
-static void lint_text(struct linted *l, const char *text, const char *const *names,
-                      bool with_lookup)
+ * in `names` (NULL-terminated; NULL: all). */
+static void lint_text(struct linted *l, const char *text, const char *const *names)
 {
 	memset(l, 0, sizeof(*l));
 	l->log = open_memstream(&l->log_text, &l->log_len);
@@ -68,14 +57,13 @@ static void lint_text(struct linted *l, const char *text, const char *const *nam
 	if (rc != 0)
 		fail_msg("does not resolve:\n%s", l->log_text);
 	l->run = lint_run_new(NULL);
-	struct lint_lookup lookup = {find_in, &l->bases};
 	for (size_t i = 0; i < l->bases.n_policies; i++) {
 		const struct ir_policy *p = l->bases.policies[i];
 		bool wanted = !names;
 		for (size_t j = 0; names && names[j]; j++)
 			wanted |= strcmp(names[j], p->name) == 0;
 		if (wanted)
-			lint_run_policy(l->run, p, with_lookup ? &lookup : NULL);
+			lint_run_policy(l->run, p);
 	}
 	lint_run_finish(l->run);
 }
@@ -246,7 +234,7 @@ static void test_unscoped_and_scoped(void **state)
 	                   "    allow swapoff\n"                               /* 7 */
 	                   "  }\n"
 	                   "}\n",
-	          NULL, true);
+	          NULL);
 	assert_findings(&l, "CL002@5s CL001@6s CL001@7 ");
 	const struct lint_finding *f = first_of(&l, "CL002");
 	assert_string_equal(f->justification, "a self-test");
@@ -270,7 +258,7 @@ static void test_reasons_and_unknown_ids(void **state)
 	                   "    allow swapon because \"swap file tests\"  # lint: CL001\n"
 	                   "  }\n"
 	                   "}\n",
-	          NULL, true);
+	          NULL);
 	/* CL001 on line 7 is not reported (a reason); the comment silences
 	 * nothing, so CL091; ignore CL002 lacks a reason (CL090) but silences. */
 	assert_findings(&l, "CL090@3 CL092@4 CL092@4 CL092@4 CL002@6s CL092@6 CL091@7 ");
@@ -296,14 +284,14 @@ static void test_suppression_in_base(void **state)
 	                            "policy b : base { syscalls { default errno EPERM } }\n";
 	struct linted l;
 	const char *only_b[] = {"b", NULL};
-	lint_text(&l, text, only_b, true);
+	lint_text(&l, text, only_b);
 	assert_findings(&l, "");
 	linted_free(&l);
 	const char *base_b[] = {"base", "b", NULL};
-	lint_text(&l, text, base_b, true);
+	lint_text(&l, text, base_b);
 	assert_findings(&l, "CL091@3 CL092@4 ");
 	linted_free(&l);
-	lint_text(&l, text, NULL, true);
+	lint_text(&l, text, NULL);
 	assert_findings(&l, "CL092@4 CL002@6s ");
 	linted_free(&l);
 }
@@ -324,7 +312,7 @@ static void test_chain(void **state)
 	                   "policy leaf : mid { }\n";      /* 9 */
 	const char *leaf[] = {"leaf", NULL};
 	struct linted l;
-	lint_text(&l, text, leaf, true);
+	lint_text(&l, text, leaf);
 	const struct lint_finding *f = first_of(&l, "CL001");
 	assert_non_null(f);
 	assert_int_equal(f->loc.line, 4);
@@ -341,17 +329,8 @@ static void test_chain(void **state)
 	assert_int_equal(f->n_chain, 0);
 	linted_free(&l);
 
-	/* Without a lookup: the linted policy and the holder. */
-	lint_text(&l, text, leaf, false);
-	f = first_of(&l, "CL001");
-	assert_int_equal(f->n_chain, 2);
-	assert_string_equal(f->chain[0].policy, "leaf");
-	assert_string_equal(f->chain[1].policy, "base");
-	assert_int_equal(f->chain[1].loc.line, 0);
-	linted_free(&l);
-
 	/* Linting all: base's finding is reported once, for base (first). */
-	lint_text(&l, text, NULL, true);
+	lint_text(&l, text, NULL);
 	assert_findings(&l, "CL003@1 CL001@4 CL003@8 CL003@9 ");
 	assert_int_equal(first_of(&l, "CL001")->n_chain, 0);
 	linted_free(&l);
@@ -363,7 +342,7 @@ static void assert_text_findings(const char *text, const char *policy, const cha
 {
 	const char *names[] = {policy, NULL};
 	struct linted l;
-	lint_text(&l, text, policy ? names : NULL, true);
+	lint_text(&l, text, policy ? names : NULL);
 	assert_findings(&l, want);
 	linted_free(&l);
 }
@@ -436,7 +415,7 @@ static void test_socket_family_bound(void **state)
 	snprintf(text, sizeof(text), fmt, seventeen);
 	struct linted l;
 	const char *t[] = {"t", NULL};
-	lint_text(&l, text, t, true);
+	lint_text(&l, text, t);
 	const struct lint_finding *f = first_of(&l, "CL006");
 	assert_non_null(f);
 	assert_int_equal(f->n_chain, 2); /* at base-syscalls' allow */
@@ -470,7 +449,7 @@ static void test_group_reallow(void **state)
 	 * and before base's deny: CL008 for unshare. */
 	struct linted l;
 	const char *t[] = {"t", NULL};
-	lint_text(&l, text, t, true);
+	lint_text(&l, text, t);
 	assert_findings(&l, "CL001@4 CL004@4 CL008@4 ");
 	assert_non_null(strstr(first_of(&l, "CL008")->message, "unshare"));
 	linted_free(&l);

@@ -179,7 +179,7 @@ static void lint_text_with(struct linted *l, const char *text, const char *defin
 	struct lint_options lopt = {.host_root = host_root};
 	l->run = lint_run_new(&lopt);
 	for (size_t i = 0; i < l->res.n_policies; i++)
-		lint_run_policy(l->run, l->res.policies[i], NULL);
+		lint_run_policy(l->run, l->res.policies[i]);
 	lint_run_finish(l->run);
 }
 

@@ -515,7 +515,7 @@ static char *lint_output_of(const char *dir, const char *name, const char *text,
 	assert_int_equal(resolve_file(d, path, &ro, &res), 0);
 	struct lint_run *run = lint_run_new(NULL);
 	for (size_t i = 0; i < res.n_policies; i++)
-		lint_run_policy(run, res.policies[i], NULL);
+		lint_run_policy(run, res.policies[i]);
 	lint_run_finish(run);
 	char *out = NULL;
 	FILE *o = open_memstream(&out, len);
