@@ -444,7 +444,10 @@ static bool suppresses(const struct supp_record *r, const struct lint_finding *f
 		return false;
 	if (!r->scoped)
 		return true;
-	return f->loc.line == r->loc.line && same_file(f->loc.file, r->loc.file);
+	/* A comment covers its line; a YAML rule's `lint:` key, all the rule's lines. */
+	int last = r->loc.end_line > r->loc.line ? r->loc.end_line : r->loc.line;
+	return f->loc.line >= r->loc.line && f->loc.line <= last &&
+	       same_file(f->loc.file, r->loc.file);
 }
 
 /* Scoped suppressions are tried first: they are the closer statement. */

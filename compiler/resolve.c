@@ -1940,13 +1940,14 @@ static void add_suppression(struct pctx *pc, const char *id, size_t len, const c
 	ir_add_suppression(pc->ir, s);
 }
 
-/* The reason of the rule written on `line` of `p`, if any. */
-static const char *rule_reason_on_line(const struct ast_policy *p, int line)
+/* The reason of the rule whose lines meet those of `at`, if any. */
+static const char *rule_reason_on_lines(const struct ast_policy *p, struct src_loc at)
 {
+	int last = at.end_line > at.line ? at.end_line : at.line;
 	for (const struct ast_body *b = p->body; b; b = b->next)
 		if (b->kind == AST_BODY_SYSCALLS)
 			for (const struct ast_rule *r = b->u.syscalls.rules; r; r = r->next)
-				if (r->loc.line <= line && line <= r->loc.end_line)
+				if (r->loc.line <= last && at.line <= r->loc.end_line)
 					return r->reason;
 	return NULL;
 }
@@ -1981,7 +1982,7 @@ static void comment_suppressions(struct pctx *pc, const struct sym_policy *sp,
 		if (close)
 			reason = xstrndup(open + 1, (size_t)(close - open - 1));
 	}
-	const char *rule_reason = rule_reason_on_line(sp->policy, c->loc.line);
+	const char *rule_reason = rule_reason_on_lines(sp->policy, c->loc);
 	const char *end = because ? because : t + strlen(t);
 	while (t < end) {
 		while (t < end && (*t == ' ' || *t == '\t' || *t == ','))

@@ -1798,8 +1798,19 @@ static const char *const rule_keys[] = {"allow",   "deny", "kill",    "trap",  "
                                         "targets", "if",   "because", "errno", "lint"};
 enum { RK_ACTION = 5, RK_TARGETS, RK_IF, RK_BECAUSE, RK_ERRNO, RK_LINT, RK_COUNT };
 
+/* The lines a block node covers: libyaml ends a block mapping or sequence
+ * where the next token starts, at the beginning of the following line. */
+static struct src_loc lines_of(const struct ynode *n)
+{
+	struct src_loc loc = n->loc;
+	if (loc.end_line > loc.line && loc.end_col <= 1)
+		loc.end_line--;
+	return loc;
+}
+
 /* `lint: CL003` or `lint: [CL003, CL004]` on a rule: the comment
- * `# lint: CL003, CL004` on the rule's line. */
+ * `# lint: CL003, CL004` spanning the rule's lines, so that it covers every
+ * finding of the rule, whichever of its lines the finding points at. */
 static bool rule_lint_from(struct yfront *y, const struct ynode *n, struct src_loc rule_loc)
 {
 	struct ynode *const *items;
@@ -1925,7 +1936,7 @@ static struct ast_rule *rule_from(struct yfront *y, const struct ynode *n)
 		}
 		r->reason = xstrdup(b->text); /* free text for people: a NUL ends it */
 	}
-	if (v[RK_LINT] && !rule_lint_from(y, v[RK_LINT], r->loc))
+	if (v[RK_LINT] && !rule_lint_from(y, v[RK_LINT], lines_of(m)))
 		goto fail;
 	return r;
 fail:
