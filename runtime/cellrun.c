@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -502,6 +503,18 @@ static void release(struct run *r)
 	free(r->opt.params);
 }
 
+/* A setuid-root bwrap makes its namespaces without the caller's user
+ * namespaces: then the bwrap tier works, whatever the probe would say. */
+static bool setuid_bwrap(const char *option)
+{
+	char err[256];
+	char *bwrap = rt_find_bwrap(option, err, sizeof(err));
+	struct stat st;
+	bool setuid = bwrap && stat(bwrap, &st) == 0 && st.st_uid == 0 && (st.st_mode & S_ISUID);
+	free(bwrap);
+	return setuid;
+}
+
 /* The Landlock tier, when the policy or --fallback allows it and a probe
  * shows that bwrap's user cannot create a user namespace here. Returns
  * false when the run is bwrap's; else true, the run done (or refused). */
@@ -509,7 +522,9 @@ static bool landlock_tier(struct run *r, bool drop, uid_t uid, gid_t gid)
 {
 	bool allowed = r->opt.fallback ? strcmp(r->opt.fallback, "landlock") == 0
 	                               : r->bundle.fallback_landlock;
-	int userns = allowed && !r->opt.strict ? rt_userns_probe(drop, uid, gid) : 0;
+	if (!allowed || r->opt.strict || setuid_bwrap(r->opt.bwrap))
+		return false;
+	int userns = rt_userns_probe(drop, uid, gid);
 	if (userns <= 0)
 		return false;
 	char *self_cgroup = read_self_cgroup();

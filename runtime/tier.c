@@ -196,7 +196,7 @@ static int parse_line(struct parser *ps, char *line)
 	case 4:
 		if (n != 3)
 			return bad(ps, "expected `gap LOC WHY`");
-		char *g[2];
+		char *g[2] = {NULL, NULL};
 		if (decode_all(ps, f + 1, 2, g) < 0)
 			return -1;
 		p->gaps = grow(p->gaps, p->n_gaps, sizeof(*p->gaps));
@@ -207,7 +207,7 @@ static int parse_line(struct parser *ps, char *line)
 	default:
 		if (n != 3)
 			return bad(ps, "expected `cwd LOC PATH`");
-		char *v[2];
+		char *v[2] = {NULL, NULL};
 		if (decode_all(ps, f + 1, 2, v) < 0)
 			return -1;
 		p->cwd_loc = v[0];

@@ -32,7 +32,20 @@ int rt_userns_probe(bool drop, uid_t uid, gid_t gid)
 		char err[256];
 		if (drop && rt_drop_privileges(uid, gid, err, sizeof(err)) < 0)
 			_exit(255);
-		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : (errno > 0 && errno < 255 ? errno : 254));
+		/* Changing ids made the process undumpable, which gives its
+		 * /proc/self files to root: bwrap's user can write its maps. */
+		if (drop)
+			prctl(PR_SET_DUMPABLE, 1);
+		/* Creating the namespace is not enough: Ubuntu's AppArmor
+		 * restriction lets unshare succeed and refuses the id map. */
+		char map[64];
+		int len = snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)geteuid());
+		if (unshare(CLONE_NEWUSER) < 0)
+			_exit(errno > 0 && errno < 254 ? errno : 254);
+		int fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, map, (size_t)len) != len)
+			_exit(errno > 0 && errno < 254 ? errno : 254);
+		_exit(0);
 	}
 	int status;
 	while (waitpid(pid, &status, 0) < 0)

@@ -34,9 +34,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Can `uid`/`gid` (when `drop`; else the caller) create a user namespace?
- * Returns 0 when it can, the errno of unshare(CLONE_NEWUSER) when it cannot
- * (EPERM, ENOSPC, EINVAL, ENOSYS...), or -1 when the probe itself failed. */
+/* Can `uid`/`gid` (when `drop`; else the caller) create a user namespace
+ * and map its own uid in it, as bwrap must? Returns 0 when it can, the errno
+ * of unshare(CLONE_NEWUSER) or of the uid_map write when it cannot (EPERM,
+ * ENOSPC, EINVAL, ENOSYS...), or -1 when the probe itself failed. */
 int rt_userns_probe(bool drop, uid_t uid, gid_t gid);
 
 /* The command's environment: cellrun's own `host`, then the policy's
