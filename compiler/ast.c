@@ -1,9 +1,10 @@
 /*
- * ast.c - constructors, destructors and the debug dump of the syntax tree.
+ * ast.c - constructors, destructors and the debug dump of the syntax tree,
+ * and the language's lexical rules for the readers that bypass the scanner.
  *
  * Lists can be as long as a hostile file makes them, so every *_free walks
  * `next` in a loop; recursion follows only the tree's depth, which the parser
- * bounds (expressions: 64 levels; everything else is a fixed shape).
+ * bounds (expressions: AST_EXPR_MAX_DEPTH levels; everything else is a fixed shape).
  */
 #include "ast.h"
 
@@ -187,6 +188,57 @@ void ast_comment_free(struct ast_comment *c)
 		free(c);
 		c = next;
 	}
+}
+
+/* The word `because` in a lint comment: whole, not inside an id. */
+static const char *find_because(const char *t)
+{
+	for (const char *b = strstr(t, "because"); b; b = strstr(b + 1, "because")) {
+		bool starts = b == t || strchr(" \t,", b[-1]);
+		bool ends = b[7] == '\0' || strchr(" \t\r\"", b[7]);
+		if (starts && ends)
+			return b;
+	}
+	return NULL;
+}
+
+bool ast_lint_comment_parse(const struct ast_comment *c, struct ast_lint_comment *out)
+{
+	memset(out, 0, sizeof(*out));
+	const char *t = c->text + strspn(c->text, " \t");
+	if (strncmp(t, "lint:", 5) != 0)
+		return false;
+	t += 5;
+	const char *because = find_because(t);
+	if (because) {
+		const char *open = strchr(because, '"');
+		const char *close = open ? strrchr(open + 1, '"') : NULL;
+		if (close)
+			out->reason = xstrndup(open + 1, (size_t)(close - open - 1));
+	}
+	const char *end = because ? because : t + strlen(t);
+	static const char sep[] = " \t\r,";
+	while (t < end) {
+		t += strspn(t, sep);
+		size_t len = strcspn(t, sep);
+		if (t + len > end)
+			len = (size_t)(end - t);
+		if (len == 0)
+			break;
+		out->ids = xrealloc(out->ids, (out->n_ids + 1) * sizeof(*out->ids));
+		out->ids[out->n_ids++] = xstrndup(t, len);
+		t += len;
+	}
+	return true;
+}
+
+void ast_lint_comment_free(struct ast_lint_comment *l)
+{
+	for (size_t i = 0; i < l->n_ids; i++)
+		free(l->ids[i]);
+	free(l->ids);
+	free(l->reason);
+	memset(l, 0, sizeof(*l));
 }
 
 static void body_contents_free(struct ast_body *b)
@@ -512,382 +564,533 @@ bool ast_body_is_empty(const struct ast_body *b)
  * One node per line, children indented by two spaces, each line ending in the
  * node's location as @LINE:COL. Words print as written, except strings, which
  * print quoted with C escapes so that the dump is one line per node even when
- * the string holds newlines or NULs.
+ * the string holds newlines or NULs. The shape (ast_dump_shape) is the same
+ * dump without the first line (the file name) and without the locations.
  */
 
-static void dump_indent(struct buf *out, int depth)
+struct dumper {
+	struct buf *out;
+	bool shape; /* ast_dump_shape: no file name, no locations */
+};
+
+static void dump_indent(struct dumper *dp, int depth)
 {
 	for (int i = 0; i < depth; i++)
-		buf_puts(out, "  ");
+		buf_puts(dp->out, "  ");
 }
 
-static void dump_loc(struct buf *out, struct src_loc loc)
+static void dump_loc(struct dumper *dp, struct src_loc loc)
 {
-	buf_printf(out, " @%d:%d\n", loc.line, loc.col);
+	if (dp->shape)
+		buf_puts(dp->out, "\n");
+	else
+		buf_printf(dp->out, " @%d:%d\n", loc.line, loc.col);
 }
 
-static void dump_quoted(struct buf *out, const char *s, size_t len)
+static void dump_quoted(struct dumper *dp, const char *s, size_t len)
 {
-	buf_puts(out, "\"");
+	buf_puts(dp->out, "\"");
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
 		case '"':
-			buf_puts(out, "\\\"");
+			buf_puts(dp->out, "\\\"");
 			break;
 		case '\\':
-			buf_puts(out, "\\\\");
+			buf_puts(dp->out, "\\\\");
 			break;
 		case '\n':
-			buf_puts(out, "\\n");
+			buf_puts(dp->out, "\\n");
 			break;
 		case '\t':
-			buf_puts(out, "\\t");
+			buf_puts(dp->out, "\\t");
 			break;
 		case '\r':
-			buf_puts(out, "\\r");
+			buf_puts(dp->out, "\\r");
 			break;
 		default:
 			if (c < 0x20 || c == 0x7f)
-				buf_printf(out, "\\x%02x", c);
+				buf_printf(dp->out, "\\x%02x", c);
 			else
-				buf_append(out, &s[i], 1);
+				buf_append(dp->out, &s[i], 1);
 		}
 	}
-	buf_puts(out, "\"");
+	buf_puts(dp->out, "\"");
 }
 
-static void dump_word(struct buf *out, const struct ast_word *w)
+static void dump_word(struct dumper *dp, const struct ast_word *w)
 {
 	if (w->kind == AST_WORD_STRING)
-		dump_quoted(out, w->text, w->len);
+		dump_quoted(dp, w->text, w->len);
 	else
-		buf_puts(out, w->text);
+		buf_puts(dp->out, w->text);
 }
 
 /* Appends " w1 w2 ..." for a word list. */
-static void dump_words(struct buf *out, const struct ast_word *w, const char *sep)
+static void dump_words(struct dumper *dp, const struct ast_word *w, const char *sep)
 {
 	for (; w; w = w->next) {
-		buf_puts(out, sep);
-		dump_word(out, w);
+		buf_puts(dp->out, sep);
+		dump_word(dp, w);
 	}
 }
 
-static void dump_expr(struct buf *out, const struct ast_expr *e, int depth)
+static void dump_expr(struct dumper *dp, const struct ast_expr *e, int depth)
 {
-	dump_indent(out, depth);
+	dump_indent(dp, depth);
 	switch (e->kind) {
 	case AST_EXPR_OR:
-		buf_puts(out, "or");
+		buf_puts(dp->out, "or");
 		break;
 	case AST_EXPR_AND:
-		buf_puts(out, "and");
+		buf_puts(dp->out, "and");
 		break;
 	case AST_EXPR_NOT:
-		buf_puts(out, "not");
+		buf_puts(dp->out, "not");
 		break;
 	case AST_EXPR_CMP:
-		buf_printf(out, "cmp %s", ast_cmp_op_text(e->op));
+		buf_printf(dp->out, "cmp %s", ast_cmp_op_text(e->op));
 		break;
 	case AST_EXPR_IN:
-		buf_puts(out, "in");
+		buf_puts(dp->out, "in");
 		break;
 	case AST_EXPR_BITAND:
-		buf_puts(out, "bitand");
+		buf_puts(dp->out, "bitand");
 		break;
 	case AST_EXPR_BITOR:
-		buf_puts(out, "bitor");
+		buf_puts(dp->out, "bitor");
 		break;
 	case AST_EXPR_IDENT:
-		buf_printf(out, "ident %s", e->text);
+		buf_printf(dp->out, "ident %s", e->text);
 		break;
 	case AST_EXPR_NUMBER:
-		buf_printf(out, "number %s", e->text);
+		buf_printf(dp->out, "number %s", e->text);
 		break;
 	}
-	dump_loc(out, e->loc);
+	dump_loc(dp, e->loc);
 	if (e->lhs)
-		dump_expr(out, e->lhs, depth + 1);
+		dump_expr(dp, e->lhs, depth + 1);
 	if (e->rhs)
-		dump_expr(out, e->rhs, depth + 1);
+		dump_expr(dp, e->rhs, depth + 1);
 	if (e->kind == AST_EXPR_IN) {
-		dump_indent(out, depth + 1);
-		buf_puts(out, "of\n");
+		dump_indent(dp, depth + 1);
+		buf_puts(dp->out, "of\n");
 		for (const struct ast_expr *v = e->list; v; v = v->next)
-			dump_expr(out, v, depth + 2);
+			dump_expr(dp, v, depth + 2);
 	}
 }
 
-static void dump_action(struct buf *out, const struct ast_action *a)
+static void dump_action(struct dumper *dp, const struct ast_action *a)
 {
-	buf_puts(out, ast_action_keyword(a->kind));
+	buf_puts(dp->out, ast_action_keyword(a->kind));
 	/* `default errno E` is the errno action; `deny ... errno E` a deny. */
 	if (a->errno_name)
-		buf_printf(out, a->kind == AST_ACTION_ERRNO ? " %s" : " errno %s", a->errno_name);
+		buf_printf(dp->out, a->kind == AST_ACTION_ERRNO ? " %s" : " errno %s",
+		           a->errno_name);
 }
 
-static void dump_members(struct buf *out, const struct ast_group_member *m, int depth)
+static void dump_members(struct dumper *dp, const struct ast_group_member *m, int depth)
 {
 	for (; m; m = m->next) {
-		dump_indent(out, depth);
-		buf_printf(out, "member %s%s%s%s", m->exclude ? "!" : "",
+		dump_indent(dp, depth);
+		buf_printf(dp->out, "member %s%s%s%s", m->exclude ? "!" : "",
 		           m->optional ? "optional " : "", m->is_group ? "@" : "", m->name);
-		dump_loc(out, m->loc);
+		dump_loc(dp, m->loc);
 	}
 }
 
-static void dump_group(struct buf *out, const struct ast_group *g, int depth)
+static void dump_group(struct dumper *dp, const struct ast_group *g, int depth)
 {
-	dump_indent(out, depth);
-	buf_printf(out, "group @%s", g->name);
-	dump_loc(out, g->loc);
-	dump_members(out, g->members, depth + 1);
+	dump_indent(dp, depth);
+	buf_printf(dp->out, "group @%s", g->name);
+	dump_loc(dp, g->loc);
+	dump_members(dp, g->members, depth + 1);
 }
 
-static void dump_targets(struct buf *out, const struct ast_target *t, int depth)
+static void dump_targets(struct dumper *dp, const struct ast_target *t, int depth)
 {
 	for (; t; t = t->next) {
-		dump_indent(out, depth);
-		buf_printf(out, "target %s%s%s", t->optional ? "optional " : "",
+		dump_indent(dp, depth);
+		buf_printf(dp->out, "target %s%s%s", t->optional ? "optional " : "",
 		           t->is_group ? "@" : "", t->name);
 		if (t->has_parens) {
-			buf_puts(out, "(");
+			buf_puts(dp->out, "(");
 			for (const struct ast_word *w = t->argnames; w; w = w->next) {
-				dump_word(out, w);
+				dump_word(dp, w);
 				if (w->next)
-					buf_puts(out, ", ");
+					buf_puts(dp->out, ", ");
 			}
-			buf_puts(out, ")");
+			buf_puts(dp->out, ")");
 		}
-		dump_loc(out, t->loc);
+		dump_loc(dp, t->loc);
 	}
 }
 
-static void dump_rules(struct buf *out, const struct ast_rule *r, int depth)
+static void dump_rules(struct dumper *dp, const struct ast_rule *r, int depth)
 {
 	for (; r; r = r->next) {
-		dump_indent(out, depth);
-		buf_puts(out, "rule ");
-		dump_action(out, &r->action);
+		dump_indent(dp, depth);
+		buf_puts(dp->out, "rule ");
+		dump_action(dp, &r->action);
 		if (r->reason) {
-			buf_puts(out, " because ");
-			dump_quoted(out, r->reason, strlen(r->reason));
+			buf_puts(dp->out, " because ");
+			dump_quoted(dp, r->reason, strlen(r->reason));
 		}
-		dump_loc(out, r->loc);
-		dump_targets(out, r->targets, depth + 1);
+		dump_loc(dp, r->loc);
+		dump_targets(dp, r->targets, depth + 1);
 		if (r->cond) {
-			dump_indent(out, depth + 1);
-			buf_puts(out, "if\n");
-			dump_expr(out, r->cond, depth + 2);
+			dump_indent(dp, depth + 1);
+			buf_puts(dp->out, "if\n");
+			dump_expr(dp, r->cond, depth + 2);
 		}
 	}
 }
 
-static void dump_fs(struct buf *out, const struct ast_fs_stmt *s, int depth)
+static void dump_fs(struct dumper *dp, const struct ast_fs_stmt *s, int depth)
 {
 	for (; s; s = s->next) {
-		dump_indent(out, depth);
-		buf_printf(out, "%s%s", ast_fs_keyword(s->kind), s->optional ? "?" : "");
-		dump_words(out, s->path, " ");
+		dump_indent(dp, depth);
+		buf_printf(dp->out, "%s%s", ast_fs_keyword(s->kind), s->optional ? "?" : "");
+		dump_words(dp, s->path, " ");
 		if (s->at)
-			dump_words(out, s->at, " at ");
+			dump_words(dp, s->at, " at ");
 		if (s->target)
-			dump_words(out, s->target, s->kind == AST_FS_LINK ? " -> " : " ");
+			dump_words(dp, s->target, s->kind == AST_FS_LINK ? " -> " : " ");
 		if (s->size)
-			dump_words(out, s->size, " size ");
+			dump_words(dp, s->size, " size ");
 		if (s->mode)
-			dump_words(out, s->mode, " mode ");
-		dump_loc(out, s->loc);
+			dump_words(dp, s->mode, " mode ");
+		dump_loc(dp, s->loc);
 	}
 }
 
-static void dump_limits(struct buf *out, const struct ast_limit *l, int depth)
+static void dump_limits(struct dumper *dp, const struct ast_limit *l, int depth)
 {
 	for (; l; l = l->next) {
-		dump_indent(out, depth);
-		buf_puts(out, ast_limit_keyword(l->kind));
-		dump_words(out, l->value, " ");
+		dump_indent(dp, depth);
+		buf_puts(dp->out, ast_limit_keyword(l->kind));
+		dump_words(dp, l->value, " ");
 		if (l->best_effort)
-			buf_puts(out, " best-effort");
-		dump_loc(out, l->loc);
+			buf_puts(dp->out, " best-effort");
+		dump_loc(dp, l->loc);
 	}
 }
 
-static void dump_env(struct buf *out, const struct ast_env_stmt *s, int depth)
+static void dump_env(struct dumper *dp, const struct ast_env_stmt *s, int depth)
 {
 	for (; s; s = s->next) {
-		dump_indent(out, depth);
-		buf_puts(out, ast_env_keyword(s->kind));
-		dump_words(out, s->names, " ");
+		dump_indent(dp, depth);
+		buf_puts(dp->out, ast_env_keyword(s->kind));
+		dump_words(dp, s->names, " ");
 		if (s->value)
-			dump_words(out, s->value, " = ");
-		dump_loc(out, s->loc);
+			dump_words(dp, s->value, " = ");
+		dump_loc(dp, s->loc);
 	}
 }
 
-static void dump_process(struct buf *out, const struct ast_process_stmt *s, int depth)
+static void dump_process(struct dumper *dp, const struct ast_process_stmt *s, int depth)
 {
 	for (; s; s = s->next) {
-		dump_indent(out, depth);
-		buf_puts(out, ast_process_keyword(s->kind));
-		dump_words(out, s->value, " ");
-		dump_loc(out, s->loc);
+		dump_indent(dp, depth);
+		buf_puts(dp->out, ast_process_keyword(s->kind));
+		dump_words(dp, s->value, " ");
+		dump_loc(dp, s->loc);
 	}
 }
 
-static void dump_tests(struct buf *out, const struct ast_expect *e, int depth)
+static void dump_tests(struct dumper *dp, const struct ast_expect *e, int depth)
 {
 	for (; e; e = e->next) {
-		dump_indent(out, depth);
+		dump_indent(dp, depth);
 		switch (e->kind) {
 		case AST_EXPECT_SYSCALL:
-			buf_puts(out, "expect");
-			dump_words(out, e->syscall, " ");
-			buf_puts(out, " -> ");
-			dump_action(out, &e->action);
+			buf_puts(dp->out, "expect");
+			dump_words(dp, e->syscall, " ");
+			buf_puts(dp->out, " -> ");
+			dump_action(dp, &e->action);
 			if (e->arch)
-				dump_words(out, e->arch, " on ");
-			dump_loc(out, e->loc);
+				dump_words(dp, e->arch, " on ");
+			dump_loc(dp, e->loc);
 			for (const struct ast_expr *a = e->args; a; a = a->next)
-				dump_expr(out, a, depth + 1);
+				dump_expr(dp, a, depth + 1);
 			break;
 		case AST_EXPECT_FS:
-			buf_puts(out, "expect fs");
-			dump_words(out, e->path, " ");
-			dump_words(out, e->fact, " ");
-			dump_loc(out, e->loc);
+			buf_puts(dp->out, "expect fs");
+			dump_words(dp, e->path, " ");
+			dump_words(dp, e->fact, " ");
+			dump_loc(dp, e->loc);
 			break;
 		case AST_EXPECT_LIMIT:
-			buf_printf(out, "expect limit %s", ast_limit_keyword(e->limit));
+			buf_printf(dp->out, "expect limit %s", ast_limit_keyword(e->limit));
 			if (e->value)
-				dump_words(out, e->value, " ");
+				dump_words(dp, e->value, " ");
 			else
-				buf_puts(out, " none");
-			dump_loc(out, e->loc);
+				buf_puts(dp->out, " none");
+			dump_loc(dp, e->loc);
 			break;
 		}
 	}
 }
 
-static void dump_syscalls(struct buf *out, const struct ast_body *b, int depth)
+static void dump_syscalls(struct dumper *dp, const struct ast_body *b, int depth)
 {
 	const struct ast_action *def = b->u.syscalls.default_action;
 	if (def) {
-		dump_indent(out, depth);
-		buf_puts(out, "default ");
-		dump_action(out, def);
-		dump_loc(out, def->loc);
+		dump_indent(dp, depth);
+		buf_puts(dp->out, "default ");
+		dump_action(dp, def);
+		dump_loc(dp, def->loc);
 	}
 	for (const struct ast_group *g = b->u.syscalls.groups; g; g = g->next)
-		dump_group(out, g, depth);
-	dump_rules(out, b->u.syscalls.rules, depth);
+		dump_group(dp, g, depth);
+	dump_rules(dp, b->u.syscalls.rules, depth);
 }
 
-static void dump_lint(struct buf *out, const struct ast_lint_ignore *l, int depth)
+static void dump_lint(struct dumper *dp, const struct ast_lint_ignore *l, int depth)
 {
 	for (; l; l = l->next) {
-		dump_indent(out, depth);
-		buf_puts(out, "ignore");
-		dump_words(out, l->ids, " ");
-		dump_words(out, l->reason, " because ");
-		dump_loc(out, l->loc);
+		dump_indent(dp, depth);
+		buf_puts(dp->out, "ignore");
+		dump_words(dp, l->ids, " ");
+		dump_words(dp, l->reason, " because ");
+		dump_loc(dp, l->loc);
 	}
 }
 
-static void dump_body(struct buf *out, const struct ast_body *b, int depth)
+static void dump_body(struct dumper *dp, const struct ast_body *b, int depth)
 {
 	for (; b; b = b->next) {
-		dump_indent(out, depth);
-		buf_puts(out, ast_body_keyword(b->kind));
+		dump_indent(dp, depth);
+		buf_puts(dp->out, ast_body_keyword(b->kind));
 		switch (b->kind) {
 		case AST_BODY_PARAM:
-			dump_words(out, b->u.param, " ");
+			dump_words(dp, b->u.param, " ");
 			if (b->u.param->next)
-				buf_puts(out, " (in)");
-			dump_loc(out, b->loc);
+				buf_puts(dp->out, " (in)");
+			dump_loc(dp, b->loc);
 			break;
 		case AST_BODY_FS:
-			dump_loc(out, b->loc);
-			dump_fs(out, b->u.fs, depth + 1);
+			dump_loc(dp, b->loc);
+			dump_fs(dp, b->u.fs, depth + 1);
 			break;
 		case AST_BODY_NET:
-			buf_printf(out, " %s", ast_net_keyword(b->u.net));
-			dump_loc(out, b->loc);
+			buf_printf(dp->out, " %s", ast_net_keyword(b->u.net));
+			dump_loc(dp, b->loc);
 			break;
 		case AST_BODY_SYSCALLS:
-			dump_loc(out, b->loc);
-			dump_syscalls(out, b, depth + 1);
+			dump_loc(dp, b->loc);
+			dump_syscalls(dp, b, depth + 1);
 			break;
 		case AST_BODY_LIMITS:
-			dump_loc(out, b->loc);
-			dump_limits(out, b->u.limits, depth + 1);
+			dump_loc(dp, b->loc);
+			dump_limits(dp, b->u.limits, depth + 1);
 			break;
 		case AST_BODY_ENV:
-			dump_loc(out, b->loc);
-			dump_env(out, b->u.env, depth + 1);
+			dump_loc(dp, b->loc);
+			dump_env(dp, b->u.env, depth + 1);
 			break;
 		case AST_BODY_PROCESS:
-			dump_loc(out, b->loc);
-			dump_process(out, b->u.process, depth + 1);
+			dump_loc(dp, b->loc);
+			dump_process(dp, b->u.process, depth + 1);
 			break;
 		case AST_BODY_TEST:
-			dump_loc(out, b->loc);
-			dump_tests(out, b->u.tests, depth + 1);
+			dump_loc(dp, b->loc);
+			dump_tests(dp, b->u.tests, depth + 1);
 			break;
 		case AST_BODY_LINT:
-			dump_loc(out, b->loc);
-			dump_lint(out, b->u.lint, depth + 1);
+			dump_loc(dp, b->loc);
+			dump_lint(dp, b->u.lint, depth + 1);
 			break;
 		case AST_BODY_UNTRUSTED:
-			dump_loc(out, b->loc);
+			dump_loc(dp, b->loc);
 			break;
 		case AST_BODY_ARCH:
-			dump_words(out, b->u.arches, " ");
-			dump_loc(out, b->loc);
+			dump_words(dp, b->u.arches, " ");
+			dump_loc(dp, b->loc);
 			break;
 		case AST_BODY_DESCRIPTION:
 		case AST_BODY_REQUIRES:
 		case AST_BODY_FALLBACK:
-			dump_words(out, b->u.words, " ");
-			dump_loc(out, b->loc);
+			dump_words(dp, b->u.words, " ");
+			dump_loc(dp, b->loc);
 			break;
 		}
 	}
 }
 
-static void dump_policy(struct buf *out, const struct ast_policy *p)
+static void dump_policy(struct dumper *dp, const struct ast_policy *p)
 {
-	buf_printf(out, "policy %s", p->name);
+	buf_printf(dp->out, "policy %s", p->name);
 	if (p->bases) {
-		buf_puts(out, " :");
-		dump_words(out, p->bases, " ");
+		buf_puts(dp->out, " :");
+		dump_words(dp, p->bases, " ");
 	}
-	dump_loc(out, p->loc);
-	dump_body(out, p->body, 1);
+	dump_loc(dp, p->loc);
+	dump_body(dp, p->body, 1);
+}
+
+static void dump_file(struct dumper *dp, const struct ast_file *f)
+{
+	if (!dp->shape)
+		buf_printf(dp->out, "file %s\n", f->path ? f->path : "(none)");
+	for (const struct ast_item *i = f->items; i; i = i->next) {
+		switch (i->kind) {
+		case AST_ITEM_INCLUDE:
+			buf_puts(dp->out, "include");
+			dump_words(dp, i->u.include, " ");
+			dump_loc(dp, i->loc);
+			break;
+		case AST_ITEM_CONST:
+			buf_printf(dp->out, "const %s", i->u.constant.name);
+			dump_words(dp, i->u.constant.value, " = ");
+			dump_loc(dp, i->loc);
+			break;
+		case AST_ITEM_GROUP:
+			dump_group(dp, i->u.group, 0);
+			break;
+		case AST_ITEM_POLICY:
+			dump_policy(dp, i->u.policy);
+			break;
+		}
+	}
 }
 
 void ast_dump(const struct ast_file *f, struct buf *out)
 {
-	buf_printf(out, "file %s\n", f->path ? f->path : "(none)");
-	for (const struct ast_item *i = f->items; i; i = i->next) {
-		switch (i->kind) {
-		case AST_ITEM_INCLUDE:
-			buf_puts(out, "include");
-			dump_words(out, i->u.include, " ");
-			dump_loc(out, i->loc);
-			break;
-		case AST_ITEM_CONST:
-			buf_printf(out, "const %s", i->u.constant.name);
-			dump_words(out, i->u.constant.value, " = ");
-			dump_loc(out, i->loc);
-			break;
-		case AST_ITEM_GROUP:
-			dump_group(out, i->u.group, 0);
-			break;
-		case AST_ITEM_POLICY:
-			dump_policy(out, i->u.policy);
-			break;
+	struct dumper dp = {out, false};
+	dump_file(&dp, f);
+}
+
+void ast_dump_shape(const struct ast_file *f, struct buf *out)
+{
+	struct dumper dp = {out, true};
+	dump_file(&dp, f);
+}
+
+/* ---- the language's lexical rules (grammar/lexer.l) -------------------------------------- */
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_ident_char(char c)
+{
+	return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
+}
+
+size_t ast_ident_span(const char *s, size_t len)
+{
+	if (len == 0 || !(is_alpha(s[0]) || s[0] == '_'))
+		return 0;
+	size_t i = 1;
+	while (i < len && is_ident_char(s[i]))
+		i++;
+	return i;
+}
+
+size_t ast_number_span(const char *s, size_t len)
+{
+	if (len == 0 || !is_digit(s[0]))
+		return 0;
+	size_t i = 1;
+	while (i < len &&
+	       (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '%'))
+		i++;
+	return i;
+}
+
+size_t ast_group_name_span(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '-'))
+		i++;
+	return i;
+}
+
+/* "${NAME}" at s, or 0. */
+static size_t nameref_span(const char *s, size_t len)
+{
+	if (len < 4 || s[0] != '$' || s[1] != '{' || !(is_alpha(s[2]) || s[2] == '_'))
+		return 0;
+	size_t i = 3;
+	while (i < len && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_'))
+		i++;
+	return i < len && s[i] == '}' ? i + 1 : 0;
+}
+
+/* Whether s[from..len) is all path characters and references. */
+static bool path_tail(const char *s, size_t from, size_t len)
+{
+	size_t i = from;
+	while (i < len) {
+		size_t ref = nameref_span(s + i, len - i);
+		if (ref) {
+			i += ref;
+		} else if (s[i] && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                          "0123456789_.+~@%:,/-",
+		                          s[i])) {
+			i++;
+		} else {
+			return false;
 		}
 	}
+	return true;
+}
+
+int ast_lex_kind(const char *s, size_t len)
+{
+	if (len == 0)
+		return -1;
+	if (s[0] == '/' && path_tail(s, 1, len))
+		return AST_WORD_PATH;
+	size_t ref = nameref_span(s, len);
+	if (ref && path_tail(s, ref, len))
+		return AST_WORD_PATH;
+	size_t head = 0;
+	while (head < len && is_ident_char(s[head]))
+		head++;
+	if (head > 0 && head < len && s[head] == '/' && path_tail(s, head + 1, len))
+		return AST_WORD_PATH;
+	if (ast_ident_span(s, len) == len)
+		return AST_WORD_IDENT;
+	if (ast_number_span(s, len) == len)
+		return AST_WORD_NUMBER;
+	return -1;
+}
+
+enum ast_name_fault ast_name_check(const char *s, size_t len, enum ast_name_rule rule)
+{
+	size_t span = rule == AST_NAME_GROUP ? ast_group_name_span(s, len) : ast_ident_span(s, len);
+	if (len == 0 || span != len)
+		return AST_NAME_MALFORMED;
+	if (len > AST_TOKEN_MAX)
+		return AST_NAME_TOO_LONG;
+	if (rule == AST_NAME_GROUP || !ast_is_reserved(s, len))
+		return AST_NAME_OK;
+	/* The syscalls that share a keyword's spelling: the grammar takes the
+	 * keyword where a syscall name goes. */
+	bool syscall =
+	    len == 4 && (!memcmp(s, "kill", 4) || !memcmp(s, "time", 4) || !memcmp(s, "link", 4));
+	return rule == AST_NAME_SYSCALL && syscall ? AST_NAME_OK : AST_NAME_RESERVED;
+}
+
+/* ---- comparing trees ----------------------------------------------------------------------- */
+
+bool ast_same_tree(const struct ast_file *a, const struct ast_file *b)
+{
+	struct buf ka, kb;
+	buf_init(&ka);
+	buf_init(&kb);
+	ast_dump_shape(a, &ka);
+	ast_dump_shape(b, &kb);
+	bool same = ka.len == kb.len && (ka.len == 0 || memcmp(ka.data, kb.data, ka.len) == 0);
+	buf_free(&ka);
+	buf_free(&kb);
+	return same;
 }

@@ -342,6 +342,42 @@ extern const size_t ast_reserved_word_count;
 /* Whether the `len` bytes at `s` spell a reserved word. */
 bool ast_is_reserved(const char *s, size_t len);
 
+/* ---- the language's lexical rules and limits -------------------------------
+ *
+ * grammar/lexer.l's token classes and the parser's bounds, for the readers
+ * and printers that do not go through the scanner (the YAML front end, the
+ * printers), so that a word means the same in every one of them. */
+
+/* Longest identifier, number, path, group name or string, in source bytes. */
+#define AST_TOKEN_MAX 4096
+/* Deepest expression tree, and deepest parentheses, in an `if`. */
+#define AST_EXPR_MAX_DEPTH 64
+
+/* Length of the longest prefix of s[0..len) in the class, or 0. */
+size_t ast_ident_span(const char *s, size_t len);      /* [A-Za-z_][A-Za-z0-9_.-]* */
+size_t ast_number_span(const char *s, size_t len);     /* [0-9][0-9A-Za-z_.%]* */
+size_t ast_group_name_span(const char *s, size_t len); /* [A-Za-z0-9_-]*, after '@' */
+
+/* The kind (enum ast_word_kind) the lexer gives to the whole of s[0..len)
+ * when it is one identifier, number or path token (keywords included), or
+ * -1: then only a quoted string can hold it. */
+int ast_lex_kind(const char *s, size_t len);
+
+enum ast_name_rule {
+	AST_NAME_PLAIN,   /* an identifier that is not a reserved word */
+	AST_NAME_SYSCALL, /* the same, but kill, time and link are syscalls */
+	AST_NAME_GROUP,   /* letters, digits, '_' and '-' (without the '@') */
+};
+
+/* What keeps s[0..len) from being a name by a rule, in the order checked. */
+enum ast_name_fault {
+	AST_NAME_OK,
+	AST_NAME_MALFORMED, /* empty, or a character outside the rule */
+	AST_NAME_TOO_LONG,  /* longer than AST_TOKEN_MAX */
+	AST_NAME_RESERVED,  /* a reserved word */
+};
+enum ast_name_fault ast_name_check(const char *s, size_t len, enum ast_name_rule rule);
+
 /* Whether a section with braces holds no statement; true for declarations
  * (param, net, ...), which hold none. */
 bool ast_body_is_empty(const struct ast_body *b);
@@ -365,6 +401,20 @@ void ast_process_stmt_free(struct ast_process_stmt *s);
 void ast_expect_free(struct ast_expect *e);
 void ast_lint_ignore_free(struct ast_lint_ignore *l);
 void ast_comment_free(struct ast_comment *c);
+
+/* A `# lint: ID[, ID]... [because "REASON"]` comment, read in one place for
+ * all its readers (the resolver's suppressions, the YAML printer's `lint:`
+ * keys). Ids are separated by spaces, tabs or commas and end at the word
+ * `because` (whole: `CLbecauseX` is one id); the reason is the text between
+ * the first quote after it and the last quote of the comment. */
+struct ast_lint_comment {
+	char **ids;
+	size_t n_ids;
+	char *reason; /* NULL when the comment gives none */
+};
+/* True, with *out filled, when `c` is a lint comment (it may have no id). */
+bool ast_lint_comment_parse(const struct ast_comment *c, struct ast_lint_comment *out);
+void ast_lint_comment_free(struct ast_lint_comment *l);
 void ast_body_free(struct ast_body *b);
 void ast_policy_free(struct ast_policy *p);
 void ast_item_free(struct ast_item *i);
@@ -392,5 +442,13 @@ struct ast_file *parse_policy_text(struct diag_ctx *d, const char *path, const c
 
 /* Debug dump, one node per line, used by the parser's unit tests. */
 void ast_dump(const struct ast_file *f, struct buf *out);
+
+/* The dump without the file name and without locations: the tree's shape.
+ * Two trees with the same shape are the same policy text up to layout and
+ * comments. */
+void ast_dump_shape(const struct ast_file *f, struct buf *out);
+
+/* Whether `a` and `b` have the same shape (ast_dump_shape). */
+bool ast_same_tree(const struct ast_file *a, const struct ast_file *b);
 
 #endif

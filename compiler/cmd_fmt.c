@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "fmt_cell.h"
+#include "fmt_check.h"
 #include "fmt_diff.h"
 #include "fmt_yaml.h"
 #include "util.h"
@@ -76,32 +77,17 @@ static struct ast_file *parse(struct diag_ctx *d, const char *path, const char *
 	return yaml ? parse_policy_yaml(d, path, text, len) : parse_policy_text(d, path, text, len);
 }
 
-/* The output parses without error, and to the input's tree unless the
- * printer said the schema forced a change. A failure is a bug in cell fmt:
- * it is reported and nothing is printed or written. */
+/* The output reads back (fmt_check.h). A failure is a bug in cell fmt: it
+ * is reported and nothing is printed or written. */
 static bool reads_back(struct job *j, bool exact)
 {
 	struct diag_ctx *d = diag_new(stderr);
-	const char *path = diag_add_source(d, j->yaml_out ? "(formatted).yaml" : "(formatted).cell",
-	                                   j->out.data, j->out.len);
-	struct ast_file *again = parse(d, path, j->out.data, j->out.len, j->yaml_out);
-	bool ok = diag_error_count(d) == 0;
-	if (ok && exact) {
-		struct buf a, b;
-		buf_init(&a);
-		buf_init(&b);
-		fmt_tree_key(j->ast, &a);
-		fmt_tree_key(again, &b);
-		ok = a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
-		buf_free(&a);
-		buf_free(&b);
-	}
+	bool ok = fmt_reads_back(j->ast, j->out.data, j->out.len, j->yaml_out, exact, d, NULL);
 	if (!ok)
 		fprintf(stderr,
 		        "cell fmt: internal error: the formatted text of %s does not read back as "
 		        "the same policy; nothing was written (please report this)\n",
 		        j->path);
-	ast_file_free(again);
 	diag_free(d);
 	return ok;
 }

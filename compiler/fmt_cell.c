@@ -20,10 +20,6 @@
 /* Heads that align with their neighbours' (a run is one class). */
 enum align { ALIGN_NONE, ALIGN_FS, ALIGN_RULE, ALIGN_EXPECT };
 
-/* Longest string token the lexer accepts, in source bytes (CELL_TOKEN_MAX in
- * grammar/parser.y): escapes can make a string read from YAML longer. */
-#define TOKEN_MAX 4096
-
 /* Widest `expect CALL` that takes part in aligning the arrows. */
 #define EXPECT_ALIGN_MAX 40
 
@@ -99,91 +95,7 @@ static char *take(struct buf *b)
 	return s;
 }
 
-/* ---- the language's lexical rules -------------------------------------------------------- */
-
-static bool is_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-static bool is_ident(const char *s, size_t len)
-{
-	if (len == 0 || strlen(s) != len || !(is_alnum(s[0]) || s[0] == '_') ||
-	    (s[0] >= '0' && s[0] <= '9'))
-		return false;
-	for (size_t i = 1; i < len; i++)
-		if (!is_alnum(s[i]) && !strchr("_.-", s[i]))
-			return false;
-	return true;
-}
-
-static bool is_number(const char *s, size_t len)
-{
-	if (len == 0 || strlen(s) != len || !(s[0] >= '0' && s[0] <= '9'))
-		return false;
-	for (size_t i = 1; i < len; i++)
-		if (!is_alnum(s[i]) && !strchr("_.%", s[i]))
-			return false;
-	return true;
-}
-
-bool fmt_is_name(const char *s, size_t len)
-{
-	if (len == 0 || len > TOKEN_MAX || !(is_alnum(s[0]) || s[0] == '_') ||
-	    (s[0] >= '0' && s[0] <= '9'))
-		return false;
-	for (size_t i = 1; i < len; i++)
-		if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
-			return false;
-	char word[16];
-	if (len >= sizeof(word))
-		return true; /* longer than any keyword */
-	memcpy(word, s, len);
-	word[len] = '\0';
-	return !ast_is_reserved(word, strlen(word));
-}
-
-/* "${NAME}" at s, or 0. */
-static size_t nameref_len(const char *s)
-{
-	if (s[0] != '$' || s[1] != '{' || !(is_alnum(s[2]) || s[2] == '_') ||
-	    (s[2] >= '0' && s[2] <= '9'))
-		return 0;
-	size_t i = 3;
-	while (is_alnum(s[i]) || s[i] == '_')
-		i++;
-	return s[i] == '}' ? i + 1 : 0;
-}
-
-static bool path_tail(const char *s)
-{
-	while (*s) {
-		size_t ref = nameref_len(s);
-		if (ref)
-			s += ref;
-		else if (is_alnum(*s) || strchr("_.+~@%:,/-", *s))
-			s++;
-		else
-			return false;
-	}
-	return true;
-}
-
-/* Whether the lexer reads s as one PATH token. */
-static bool is_path(const char *s, size_t len)
-{
-	if (len == 0 || strlen(s) != len)
-		return false;
-	if (s[0] == '/')
-		return path_tail(s + 1);
-	size_t ref = nameref_len(s);
-	if (ref)
-		return path_tail(s + ref);
-	size_t head = 0;
-	while (is_alnum(s[head]) || strchr("_.-", s[head]))
-		head++;
-	return head > 0 && s[head] == '/' && path_tail(s + head + 1);
-}
+/* ---- strings ------------------------------------------------------------------------------ */
 
 size_t fmt_utf8_len(const unsigned char *s, size_t n)
 {
@@ -274,13 +186,14 @@ static unsigned word_bit(enum ast_word_kind kind)
 /* Whether w, as written bare, is read back as the same word. */
 static bool word_is_bare(const struct ast_word *w)
 {
+	int lexed = ast_lex_kind(w->text, w->len);
 	switch (w->kind) {
 	case AST_WORD_IDENT:
-		return is_ident(w->text, w->len) && !ast_is_reserved(w->text, w->len);
+		return lexed == AST_WORD_IDENT && !ast_is_reserved(w->text, w->len);
 	case AST_WORD_PATH:
-		return is_path(w->text, w->len);
+		return lexed == AST_WORD_PATH;
 	case AST_WORD_NUMBER:
-		return is_number(w->text, w->len);
+		return lexed == AST_WORD_NUMBER;
 	case AST_WORD_STRING:
 		return false;
 	}
@@ -295,11 +208,11 @@ static void put_string_token(struct printer *p, struct buf *b, const char *s, si
 {
 	size_t start = b->len;
 	put_string(b, s, len);
-	if (b->len - start > TOKEN_MAX)
+	if (b->len - start > AST_TOKEN_MAX)
 		report(p, loc,
 		       "this string is %zu bytes long once quoted and escaped; the language "
 		       "takes at most %d",
-		       b->len - start, TOKEN_MAX);
+		       b->len - start, AST_TOKEN_MAX);
 }
 
 static void put_word(struct printer *p, struct buf *b, const struct ast_word *w, unsigned allow,
@@ -336,9 +249,8 @@ static void put_words(struct printer *p, struct buf *b, const struct ast_word *w
 static void check_name(struct printer *p, const char *name, bool syscall, struct src_loc loc,
                        const char *what)
 {
-	bool keyword_ok =
-	    syscall && (!strcmp(name, "kill") || !strcmp(name, "time") || !strcmp(name, "link"));
-	if (!is_ident(name, strlen(name)) || (ast_is_reserved(name, strlen(name)) && !keyword_ok))
+	if (ast_name_check(name, strlen(name), syscall ? AST_NAME_SYSCALL : AST_NAME_PLAIN) !=
+	    AST_NAME_OK)
 		report(p, loc, "%s '%s' is not a name the policy language can write", what, name);
 }
 
@@ -1271,28 +1183,4 @@ bool fmt_cell_print(const struct ast_file *f, const struct fmt_source *src, stru
 	if (exact)
 		*exact = p.exact;
 	return !p.failed;
-}
-
-/* ---- the tree's key ---------------------------------------------------------------------- */
-
-void fmt_tree_key(const struct ast_file *f, struct buf *out)
-{
-	struct buf raw;
-	buf_init(&raw);
-	ast_dump(f, &raw);
-	const char *s = buf_cstr(&raw);
-	const char *line = strchr(s, '\n');
-	line = line ? line + 1 : s + raw.len;
-	while (*line) {
-		const char *end = strchr(line, '\n');
-		size_t n = end ? (size_t)(end - line) : strlen(line);
-		size_t keep = n;
-		for (size_t q = 0; q + 1 < n; q++)
-			if (line[q] == ' ' && line[q + 1] == '@')
-				keep = q;
-		buf_append(out, line, keep);
-		buf_puts(out, "\n");
-		line += n + (end ? 1 : 0);
-	}
-	buf_free(&raw);
 }

@@ -58,16 +58,9 @@ void fmt_expr(const struct ast_expr *e, struct buf *out);           /* parenthes
 void fmt_target(const struct ast_target *t, struct buf *out);       /* optional ioctl(fd, cmd) */
 void fmt_member(const struct ast_group_member *m, struct buf *out); /* !optional @group */
 /* How many '(' and '!' deep the text of fmt_expr(e) goes: the YAML reader
- * counts both against its limit of 64. */
+ * counts both against its limit of AST_EXPR_MAX_DEPTH. */
 int fmt_expr_nesting(const struct ast_expr *e);
 /* Length of the valid UTF-8 sequence at s[0..n) (the lexer's definition), or 0. */
 size_t fmt_utf8_len(const unsigned char *s, size_t n);
-/* Whether s[0..len) is a name: an identifier that is not reserved. */
-bool fmt_is_name(const char *s, size_t len);
-
-/* The tree as ast_dump() prints it, without the file name and without
- * locations: two trees with the same key are the same policy text up to
- * layout and comments. */
-void fmt_tree_key(const struct ast_file *f, struct buf *out);
 
 #endif

@@ -187,37 +187,23 @@ static bool is_lint_comment(const struct ast_comment *c)
 	return strncmp(t, "lint:", 5) == 0;
 }
 
-/* The ids of a `# lint: ID, ...` comment, read as the resolver reads them
- * (up to `because`), appended to `ids` with ", ". False, with nothing
- * appended, when a rule's `lint` key cannot hold them: no id, or one that is
- * not a name. *reason: the comment gives a reason (`because "..."`). */
+/* The ids of a `# lint: ID, ...` comment (ast_lint_comment_parse), appended
+ * to `ids` with ", ". False, with nothing appended, when a rule's `lint` key
+ * cannot hold them: no id, or one that is not a name. *reason: the comment
+ * gives a reason (`because "..."`). */
 static bool lint_ids(const struct ast_comment *c, struct buf *ids, bool *reason)
 {
-	if (!is_lint_comment(c))
+	struct ast_lint_comment lc;
+	if (!ast_lint_comment_parse(c, &lc))
 		return false;
-	const char *t = strstr(c->text, "lint:") + 5;
-	const char *because = strstr(t, "because");
-	const char *end = because ? because : c->text + fmt_comment_len(c);
-	size_t start = ids->len, count = 0;
-	/* The resolver takes a reason only from quotes after `because`. */
-	const char *open = because ? strchr(because, '"') : NULL;
-	*reason = open && strrchr(open + 1, '"');
-	while (t < end) {
-		while (t < end && (*t == ' ' || *t == '\t' || *t == ','))
-			t++;
-		const char *id = t;
-		while (t < end && *t != ' ' && *t != '\t' && *t != ',')
-			t++;
-		if (t == id)
-			continue;
-		if (!fmt_is_name(id, (size_t)(t - id))) {
-			ids->len = start;
-			return false;
-		}
-		buf_printf(ids, "%s%.*s", ids->len ? ", " : "", (int)(t - id), id);
-		count++;
-	}
-	return count > 0;
+	*reason = lc.reason != NULL;
+	bool ok = lc.n_ids > 0;
+	for (size_t i = 0; ok && i < lc.n_ids; i++)
+		ok = ast_name_check(lc.ids[i], strlen(lc.ids[i]), AST_NAME_PLAIN) == AST_NAME_OK;
+	for (size_t i = 0; ok && i < lc.n_ids; i++)
+		buf_printf(ids, "%s%s", ids->len ? ", " : "", lc.ids[i]);
+	ast_lint_comment_free(&lc);
+	return ok;
 }
 
 /* Whether `c` is a suppression of the rule being written that its `lint`
@@ -401,10 +387,11 @@ static void put_targets(struct ywriter *w, struct buf *b, const struct ast_targe
 
 static void put_condition(struct ywriter *w, struct buf *b, const struct ast_expr *e)
 {
-	if (fmt_expr_nesting(e) > 64) {
+	if (fmt_expr_nesting(e) > AST_EXPR_MAX_DEPTH) {
 		report(w, e->loc,
-		       "this condition nests '(' and '!' more than 64 deep: the YAML "
-		       "reader's limit");
+		       "this condition nests '(' and '!' more than %d deep: the YAML "
+		       "reader's limit",
+		       AST_EXPR_MAX_DEPTH);
 		return;
 	}
 	struct buf text;
@@ -731,7 +718,7 @@ static void put_expect(struct ywriter *w, const struct ast_expect *e, int level)
 		if (e->args) {
 			buf_puts(&vals[0], "(");
 			for (const struct ast_expr *a = e->args; a; a = a->next) {
-				if (fmt_expr_nesting(a) > 64)
+				if (fmt_expr_nesting(a) > AST_EXPR_MAX_DEPTH)
 					report(w, a->loc,
 					       "this argument nests too deeply for YAML");
 				fmt_expr(a, &vals[0]);

@@ -4,8 +4,9 @@
  *
  * Sections, in order: locations (libyaml marks to byte columns), the document
  * tree built from libyaml's events (anchors, aliases and every limit on
- * hostile input), typed access to that tree, the lexical rules shared with
- * the language, the expression parser, and the schema walk proper.
+ * hostile input), typed access to that tree, words and names (by the
+ * language's lexical rules, ast.h), the expression parser, and the schema
+ * walk proper.
  */
 #include "yaml_front.h"
 
@@ -15,11 +16,10 @@
 #include <string.h>
 #include <yaml.h>
 
-/* The same bounds as grammar/parser.y's, so that a YAML policy can hold
- * nothing the language could not. */
+/* The same bound as grammar/parser.y's (the others, AST_TOKEN_MAX and
+ * AST_EXPR_MAX_DEPTH, are the language's, in ast.h), so that a YAML policy
+ * can hold nothing the language could not. */
 #define POLICY_MAX_BYTES (64u << 20)
-#define WORD_MAX_BYTES   4096
-#define EXPR_MAX_DEPTH   64
 
 /* Lists grow at their tail in O(1): AST_APPEND walks the list, and a hostile
  * file with a million items would make that quadratic. LIST_TAIL finds the
@@ -719,105 +719,7 @@ static bool bool_value(struct yfront *y, const struct ynode *n, const char *what
 	return false;
 }
 
-/* ---- the language's lexical rules ------------------------------------------------------ */
-
-static bool is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_ident_char(char c)
-{
-	return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
-}
-
-static size_t ident_span(const char *s, size_t len)
-{
-	if (len == 0 || !(is_alpha(s[0]) || s[0] == '_'))
-		return 0;
-	size_t i = 1;
-	while (i < len && is_ident_char(s[i]))
-		i++;
-	return i;
-}
-
-static size_t number_span(const char *s, size_t len)
-{
-	if (len == 0 || !is_digit(s[0]))
-		return 0;
-	size_t i = 1;
-	while (i < len &&
-	       (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '%'))
-		i++;
-	return i;
-}
-
-static size_t group_name_span(const char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '-'))
-		i++;
-	return i;
-}
-
-/* "${NAME}" at s, or 0. */
-static size_t nameref_span(const char *s, size_t len)
-{
-	if (len < 4 || s[0] != '$' || s[1] != '{' || !(is_alpha(s[2]) || s[2] == '_'))
-		return 0;
-	size_t i = 3;
-	while (i < len && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_'))
-		i++;
-	return i < len && s[i] == '}' ? i + 1 : 0;
-}
-
-/* Whether s[from..len) is all path characters and references. */
-static bool path_tail(const char *s, size_t from, size_t len)
-{
-	size_t i = from;
-	while (i < len) {
-		size_t ref = nameref_span(s + i, len - i);
-		if (ref) {
-			i += ref;
-		} else if (s[i] && strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		                          "0123456789_.+~@%:,/-",
-		                          s[i])) {
-			i++;
-		} else {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* The kind the language's lexer gives to the whole of s, or -1 when s is
- * not one token: then only a quoted string can hold it. */
-static int lex_kind(const char *s, size_t len)
-{
-	if (len == 0)
-		return -1;
-	if (s[0] == '/' && path_tail(s, 1, len))
-		return AST_WORD_PATH;
-	size_t ref = nameref_span(s, len);
-	if (ref && path_tail(s, ref, len))
-		return AST_WORD_PATH;
-	size_t head = 0;
-	while (head < len && (is_alpha(s[head]) || is_digit(s[head]) || s[head] == '_' ||
-	                      s[head] == '.' || s[head] == '-'))
-		head++;
-	if (head > 0 && head < len && s[head] == '/' && path_tail(s, head + 1, len))
-		return AST_WORD_PATH;
-	if (ident_span(s, len) == len)
-		return AST_WORD_IDENT;
-	if (number_span(s, len) == len)
-		return AST_WORD_NUMBER;
-	return -1;
-}
+/* ---- words and names, by the language's lexical rules (ast.h) ------------------------- */
 
 enum {
 	WORD_IDENT = 1 << AST_WORD_IDENT,
@@ -836,11 +738,11 @@ static struct ast_word *word_from(struct yfront *y, const struct ynode *n, unsig
 	if (!want(y, t, Y_SCALAR, what))
 		return NULL;
 	char buf[96];
-	if (t->len > WORD_MAX_BYTES) {
-		diag_error(y->d, t->loc, "%s is longer than %d bytes", what, WORD_MAX_BYTES);
+	if (t->len > AST_TOKEN_MAX) {
+		diag_error(y->d, t->loc, "%s is longer than %d bytes", what, AST_TOKEN_MAX);
 		return NULL;
 	}
-	int kind = lex_kind(t->text, t->len);
+	int kind = ast_lex_kind(t->text, t->len);
 	if (t->quoted)
 		kind = (allowed & WORD_STRING) || kind != AST_WORD_NUMBER ? AST_WORD_STRING
 		                                                          : AST_WORD_NUMBER;
@@ -858,43 +760,34 @@ static struct ast_word *word_from(struct yfront *y, const struct ynode *n, unsig
 	return ast_word_new((enum ast_word_kind)kind, xstrndup(t->text, t->len), t->len, t->loc);
 }
 
-enum name_rule {
-	NAME_PLAIN,   /* an identifier that is not a reserved word */
-	NAME_SYSCALL, /* the same, but kill, time and link are syscalls */
-	NAME_GROUP,   /* letters, digits, '_' and '-' */
-};
-
 /* Checks that s[0..len) is a name by `rule`; `loc` is where it is. */
-static bool name_ok(struct yfront *y, const char *s, size_t len, enum name_rule rule,
+static bool name_ok(struct yfront *y, const char *s, size_t len, enum ast_name_rule rule,
                     struct src_loc loc, const char *what)
 {
 	char buf[96];
-	size_t span = rule == NAME_GROUP ? group_name_span(s, len) : ident_span(s, len);
-	if (len == 0 || span != len) {
+	switch (ast_name_check(s, len, rule)) {
+	case AST_NAME_OK:
+		return true;
+	case AST_NAME_MALFORMED:
 		diag_error(y->d, loc, "%s '%s' is not a name: %s", what, shown(s, len, buf),
-		           rule == NAME_GROUP ? "use letters, digits, '_' and '-'"
-		                              : "a name is a letter or '_' followed by letters, "
-		                                "digits, '_', '.' and '-'");
+		           rule == AST_NAME_GROUP
+		               ? "use letters, digits, '_' and '-'"
+		               : "a name is a letter or '_' followed by letters, "
+		                 "digits, '_', '.' and '-'");
+		return false;
+	case AST_NAME_TOO_LONG:
+		diag_error(y->d, loc, "%s is longer than %d bytes", what, AST_TOKEN_MAX);
+		return false;
+	case AST_NAME_RESERVED:
+		diag_error(y->d, loc, "'%s' is a reserved word and cannot be a name",
+		           shown(s, len, buf));
 		return false;
 	}
-	if (len > WORD_MAX_BYTES) {
-		diag_error(y->d, loc, "%s is longer than %d bytes", what, WORD_MAX_BYTES);
-		return false;
-	}
-	if (rule != NAME_GROUP && ast_is_reserved(s, len)) {
-		bool syscall = (len == 4 && (!memcmp(s, "kill", 4) || !memcmp(s, "time", 4) ||
-		                             !memcmp(s, "link", 4)));
-		if (!(rule == NAME_SYSCALL && syscall)) {
-			diag_error(y->d, loc, "'%s' is a reserved word and cannot be a name",
-			           shown(s, len, buf));
-			return false;
-		}
-	}
-	return true;
+	return false;
 }
 
 /* A name from a whole scalar: returns it allocated, or NULL after an error. */
-static char *name_from(struct yfront *y, const struct ynode *n, enum name_rule rule,
+static char *name_from(struct yfront *y, const struct ynode *n, enum ast_name_rule rule,
                        const char *what)
 {
 	const struct ynode *t = deref(n);
@@ -907,7 +800,7 @@ static char *name_from(struct yfront *y, const struct ynode *n, enum name_rule r
 
 static struct ast_word *ident_word(struct yfront *y, const struct ynode *n, const char *what)
 {
-	char *name = name_from(y, n, NAME_PLAIN, what);
+	char *name = name_from(y, n, AST_NAME_PLAIN, what);
 	if (!name)
 		return NULL;
 	return ast_word_new(AST_WORD_IDENT, name, strlen(name), deref(n)->loc);
@@ -993,9 +886,9 @@ static void xnext(struct xparse *x)
 	    {">=", X_GE},    {"!", X_NOT},     {"<", X_LT},     {">", X_GT},    {"|", X_BITOR},
 	    {"&", X_BITAND}, {"(", X_LPAREN},  {")", X_RPAREN}, {",", X_COMMA},
 	};
-	if ((n = ident_span(p, rest)) > 0) {
+	if ((n = ast_ident_span(p, rest)) > 0) {
 		x->tok = n == 2 && !memcmp(p, "in", 2) ? X_IN : X_IDENT;
-	} else if ((n = number_span(p, rest)) > 0) {
+	} else if ((n = ast_number_span(p, rest)) > 0) {
 		x->tok = X_NUMBER;
 	} else {
 		x->tok = X_BAD;
@@ -1051,11 +944,11 @@ static int expr_depth(const struct ast_expr *e)
  * no later pass recurses deeper. */
 static struct ast_expr *expr_checked(struct yfront *y, bool *reported, struct ast_expr *e)
 {
-	if (!e || expr_depth(e) <= EXPR_MAX_DEPTH)
+	if (!e || expr_depth(e) <= AST_EXPR_MAX_DEPTH)
 		return e;
 	if (!*reported)
 		diag_error(y->d, e->loc, "expression nested too deeply (more than %d levels)",
-		           EXPR_MAX_DEPTH);
+		           AST_EXPR_MAX_DEPTH);
 	*reported = true;
 	struct ast_expr *leaf = ast_expr_new(AST_EXPR_NUMBER, e->loc);
 	leaf->text = xstrdup("0");
@@ -1090,7 +983,7 @@ static struct ast_expr *x_cmp(struct xparse *x);
  *   bitand  := primary { "&" primary }
  *   primary := IDENT | NUMBER | "(" or ")" | "!" cmp
  * "!" takes a comparison, as bison's precedences make it do in parser.y.
- * Each '(' and '!' counts against EXPR_MAX_DEPTH before recursing, so the
+ * Each '(' and '!' counts against AST_EXPR_MAX_DEPTH before recursing, so the
  * recursion is bounded whatever the text. */
 static struct ast_expr *x_primary(struct xparse *x)
 {
@@ -1109,11 +1002,11 @@ static struct ast_expr *x_primary(struct xparse *x)
 	}
 	enum xtok open = x->tok;
 	struct src_loc open_loc = tok_loc(x);
-	if (++x->nesting > EXPR_MAX_DEPTH) {
+	if (++x->nesting > AST_EXPR_MAX_DEPTH) {
 		if (!*x->depth_reported)
 			diag_error(x->y->d, open_loc,
 			           "expression nested too deeply (more than %d levels)",
-			           EXPR_MAX_DEPTH);
+			           AST_EXPR_MAX_DEPTH);
 		*x->depth_reported = true;
 		x->failed = true;
 		return NULL;
@@ -1361,7 +1254,7 @@ static struct ast_expr *cond_compare(struct yfront *y, const struct ynode *map,
 		diag_error(y->d, deref(v[CK_OP])->loc, "'op' goes with 'value', not with 'in'");
 		return NULL;
 	}
-	char *arg = name_from(y, v[CK_ARG], NAME_PLAIN, "'arg'");
+	char *arg = name_from(y, v[CK_ARG], AST_NAME_PLAIN, "'arg'");
 	if (!arg)
 		return NULL;
 	lhs = ast_expr_new(AST_EXPR_IDENT, deref(v[CK_ARG])->loc);
@@ -1512,14 +1405,14 @@ static char *cur_name(struct cursor *c, bool *is_group, struct src_loc *loc)
 	size_t rest = c->n->len - c->pos;
 	*is_group = rest > 0 && s[0] == '@';
 	size_t skip = *is_group ? 1 : 0;
-	size_t span = *is_group ? group_name_span(s + 1, rest - 1) : ident_span(s, rest);
+	size_t span = *is_group ? ast_group_name_span(s + 1, rest - 1) : ast_ident_span(s, rest);
 	if (span == 0) {
 		cur_unexpected(c,
 		               *is_group ? "a group name after '@'" : "a syscall or '@group' name");
 		return NULL;
 	}
 	*loc = sub_loc(c->n, c->pos, skip + span);
-	if (!name_ok(c->y, s + skip, span, *is_group ? NAME_GROUP : NAME_SYSCALL, *loc,
+	if (!name_ok(c->y, s + skip, span, *is_group ? AST_NAME_GROUP : AST_NAME_SYSCALL, *loc,
 	             *is_group ? "group" : "syscall"))
 		return NULL;
 	c->pos += skip + span;
@@ -1543,13 +1436,13 @@ static bool cur_args(struct cursor *c, struct ast_target *t)
 	for (;;) {
 		cur_skip_space(c);
 		const char *s = c->n->text + c->pos;
-		size_t span = ident_span(s, c->n->len - c->pos);
+		size_t span = ast_ident_span(s, c->n->len - c->pos);
 		if (span == 0) {
 			cur_unexpected(c, "an argument name");
 			return false;
 		}
 		struct src_loc loc = sub_loc(c->n, c->pos, span);
-		if (!name_ok(c->y, s, span, NAME_PLAIN, loc, "argument"))
+		if (!name_ok(c->y, s, span, AST_NAME_PLAIN, loc, "argument"))
 			return false;
 		TAIL_APPEND(tail, ast_word_new(AST_WORD_IDENT, xstrndup(s, span), span, loc));
 		c->pos += span;
@@ -1707,7 +1600,7 @@ static struct ast_group *group_from(struct yfront *y, const struct ynode *key,
 	if (!want(y, k, Y_SCALAR, "a group name"))
 		return NULL;
 	size_t at = k->len > 0 && k->text[0] == '@' ? 1 : 0;
-	if (!name_ok(y, k->text + at, k->len - at, NAME_GROUP, k->loc, "group"))
+	if (!name_ok(y, k->text + at, k->len - at, AST_NAME_GROUP, k->loc, "group"))
 		return NULL;
 	if (!want(y, value, Y_SEQUENCE, "a group's members"))
 		return NULL;
@@ -1775,7 +1668,7 @@ static bool action_from(struct yfront *y, const struct ynode *value, const char 
 		return false;
 	}
 	a->kind = AST_ACTION_ERRNO;
-	a->errno_name = name_from(y, errno_node, NAME_PLAIN, "an errno");
+	a->errno_name = name_from(y, errno_node, AST_NAME_PLAIN, "an errno");
 	if (!a->errno_name)
 		return false;
 	a->errno_loc = deref(errno_node)->loc;
@@ -1820,7 +1713,7 @@ static bool rule_lint_from(struct yfront *y, const struct ynode *n, struct src_l
 	buf_init(&text);
 	buf_puts(&text, " lint:");
 	for (size_t i = 0; i < count; i++) {
-		char *id = name_from(y, items[i], NAME_PLAIN, "a lint rule");
+		char *id = name_from(y, items[i], AST_NAME_PLAIN, "a lint rule");
 		if (!id) {
 			buf_free(&text);
 			return false;
@@ -1914,7 +1807,7 @@ static struct ast_rule *rule_from(struct yfront *y, const struct ynode *n)
 	if (!targets_from(y, targets, &r->targets))
 		goto fail;
 	if (v[RK_ERRNO]) {
-		r->action.errno_name = name_from(y, v[RK_ERRNO], NAME_PLAIN, "an errno");
+		r->action.errno_name = name_from(y, v[RK_ERRNO], AST_NAME_PLAIN, "an errno");
 		if (!r->action.errno_name)
 			goto fail;
 		r->action.errno_loc = deref(v[RK_ERRNO])->loc;
@@ -1929,9 +1822,9 @@ static struct ast_rule *rule_from(struct yfront *y, const struct ynode *n)
 		const struct ynode *b = deref(v[RK_BECAUSE]);
 		if (!want(y, b, Y_SCALAR, "'because'"))
 			goto fail;
-		if (b->len > WORD_MAX_BYTES) {
+		if (b->len > AST_TOKEN_MAX) {
 			diag_error(y->d, b->loc, "'because' is longer than %d bytes",
-			           WORD_MAX_BYTES);
+			           AST_TOKEN_MAX);
 			goto fail;
 		}
 		r->reason = xstrdup(b->text); /* free text for people: a NUL ends it */
@@ -2329,9 +2222,9 @@ static struct ast_body *net_from(struct yfront *y, const struct ynode *key,
  * expected call. */
 static bool call_from_string(struct yfront *y, const struct ynode *t, struct ast_expect *e)
 {
-	size_t span = ident_span(t->text, t->len);
+	size_t span = ast_ident_span(t->text, t->len);
 	struct src_loc loc = sub_loc(t, 0, span);
-	if (span == 0 || !name_ok(y, t->text, span, NAME_SYSCALL, loc, "syscall")) {
+	if (span == 0 || !name_ok(y, t->text, span, AST_NAME_SYSCALL, loc, "syscall")) {
 		if (span == 0)
 			diag_error(y->d, t->loc, "'call' starts with a syscall name");
 		return false;
@@ -2705,7 +2598,7 @@ static struct ast_item *item_new(enum ast_item_kind kind, struct src_loc loc)
 static void policy_item(struct yfront *y, struct ast_item ***items_tail, const struct ynode *key,
                         const struct ynode *value)
 {
-	char *name = name_from(y, key, NAME_PLAIN, "a policy name");
+	char *name = name_from(y, key, AST_NAME_PLAIN, "a policy name");
 	if (!name)
 		return;
 	struct ast_policy *p = xcalloc(1, sizeof(*p));
@@ -2756,7 +2649,7 @@ static void file_entry(struct yfront *y, struct ast_file *f, const struct ynode 
 		if (is_null(v) || !want(y, v, Y_MAPPING, "'const'"))
 			break;
 		for (size_t i = 0; i + 1 < m->n_kids; i += 2) {
-			char *name = name_from(y, m->kids[i], NAME_PLAIN, "a constant");
+			char *name = name_from(y, m->kids[i], AST_NAME_PLAIN, "a constant");
 			struct ast_word *w =
 			    name ? word_from(y, m->kids[i + 1],
 			                     WORD_NUMBER | WORD_STRING | WORD_PATH | WORD_IDENT,

@@ -21,7 +21,7 @@
  *   interrupts is dropped whole, even when it was complete up to there
  *   (`ro /usr bogus`): the tree of a file with errors is partial.
  * - Every semantic value has a %destructor, so nothing leaks on error paths.
- * - Hostile nesting: expressions deeper than EXPR_MAX_DEPTH (tree depth or
+ * - Hostile nesting: expressions deeper than AST_EXPR_MAX_DEPTH (tree depth or
  *   parentheses) are an error, and bison's stack is capped by YYMAXDEPTH, so
  *   100000 '(' or '{' end in an error message, never in a stack overflow.
  */
@@ -74,11 +74,6 @@ struct parse_state {
 	struct ast_item **items_tail;
 	struct ast_comment **comments_tail; /* the scanner appends every comment */
 };
-
-/* Longest identifier, number, path, group name or string, in source bytes. */
-#define CELL_TOKEN_MAX 4096
-/* Deepest expression tree, and deepest parentheses, in an `if`. */
-#define EXPR_MAX_DEPTH 64
 }
 
 %code provides {
@@ -330,14 +325,14 @@ static void report_too_deep(struct parse_state *ps, struct src_loc loc)
 		return;
 	ps->depth_reported = true;
 	diag_error(ps->diag, loc, "expression nested too deeply (more than %d levels)",
-		   EXPR_MAX_DEPTH);
+		   AST_EXPR_MAX_DEPTH);
 }
 
-/* Refuses a tree deeper than EXPR_MAX_DEPTH: the error is reported and the
+/* Refuses a tree deeper than AST_EXPR_MAX_DEPTH: the error is reported and the
  * tree replaced by a leaf, so that no later pass ever recurses deeper. */
 static struct ast_expr *expr_checked(struct parse_state *ps, struct ast_expr *e)
 {
-	if (expr_depth(e) <= EXPR_MAX_DEPTH)
+	if (expr_depth(e) <= AST_EXPR_MAX_DEPTH)
 		return e;
 	report_too_deep(ps, e->loc);
 	struct ast_expr *leaf = ast_expr_new(AST_EXPR_NUMBER, e->loc);
@@ -384,7 +379,7 @@ static struct ast_expr *expr_leaf(enum ast_expr_kind kind, struct ast_word *w)
 
 static void paren_open(struct parse_state *ps, struct src_loc loc)
 {
-	if (++ps->paren_depth > EXPR_MAX_DEPTH)
+	if (++ps->paren_depth > AST_EXPR_MAX_DEPTH)
 		report_too_deep(ps, loc);
 }
 }

@@ -5,7 +5,7 @@
  *
  * Every formatting case checks three things: the exact output, that
  * formatting the output again changes nothing (idempotence), and that the
- * output parses to the same tree as the input (fmt_tree_key). The YAML cases
+ * output parses to the same tree as the input (ast_dump_shape). The YAML cases
  * check that the printed YAML reads back to the same tree, and back to the
  * same .cell text.
  */
@@ -87,7 +87,7 @@ static char *tree_key(const struct ast_file *f)
 {
 	struct buf b;
 	buf_init(&b);
-	fmt_tree_key(f, &b);
+	ast_dump_shape(f, &b);
 	char *s = xstrdup(buf_cstr(&b));
 	buf_free(&b);
 	return s;

@@ -18,8 +18,10 @@
 
 #include "ast.h"
 
-/* The scanner's limit on one token (grammar/parser.y). */
+/* The scanner's limit on one token: AST_TOKEN_MAX, which docs/yaml.md
+ * promises for YAML too. */
 enum { TOKEN_MAX = 4096 };
+_Static_assert(TOKEN_MAX == AST_TOKEN_MAX, "the documented token limit changed");
 
 /* ---- harness ------------------------------------------------------------------ */
 

@@ -3,8 +3,8 @@
  *
  * The main property: a YAML policy and its .cell twin parse to the same
  * syntax tree. Each twin test parses both (the .cell one with the grammar's
- * parse_policy_text()), renders both with ast_dump() without locations, and
- * compares. Then: errors (wording, file.yaml:line:col), hostile documents
+ * parse_policy_text()), renders both with ast_dump_shape() (no locations),
+ * and compares. Then: errors (wording, file.yaml:line:col), hostile documents
  * (alias bombs, deep nesting, recursion), and the bad-input corpus.
  */
 #include <setjmp.h>
@@ -76,29 +76,12 @@ static void assert_message(const struct parsed *p, const char *needle)
 	assert_non_null(strstr(p->messages, needle));
 }
 
-/* ast_dump() without the first line (the file name) and without the
- * ` @LINE:COL` that ends every other line. */
+/* The tree's shape: ast_dump() without the file name and the locations. */
 static char *dump_without_locations(const struct ast_file *f)
 {
-	struct buf raw, out;
-	buf_init(&raw);
+	struct buf out;
 	buf_init(&out);
-	ast_dump(f, &raw);
-	const char *s = buf_cstr(&raw);
-	const char *line = strchr(s, '\n');
-	line = line ? line + 1 : s + raw.len;
-	while (*line) {
-		const char *end = strchr(line, '\n');
-		size_t n = end ? (size_t)(end - line) : strlen(line);
-		const char *at = NULL;
-		for (const char *q = line; q < line + n; q++)
-			if (q[0] == ' ' && q[1] == '@')
-				at = q;
-		buf_append(&out, line, at ? (size_t)(at - line) : n);
-		buf_puts(&out, "\n");
-		line += n + (end ? 1 : 0);
-	}
-	buf_free(&raw);
+	ast_dump_shape(f, &out);
 	char *result = xstrdup(buf_cstr(&out));
 	buf_free(&out);
 	return result;
