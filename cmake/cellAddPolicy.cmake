@@ -7,14 +7,16 @@
 #                   [PARAMS PARAM=VALUE...]     # cell -D: params filled at build time
 #                   [INCLUDE_DIRS DIR...]       # cell -I, after FILE's own directory
 #                   [DESTINATION DIR]           # install the bundle's files there
-#                   [LINT_FAIL_ON error|warning|never])  # cell lint --fail-on
+#                   [LINT_FAIL_ON error|warning|never])  # cell check --fail-on
 #
 # NAME is the policy to build, defined in FILE or in a file it includes
 # (cell -p NAME). Relative FILE and DIRs are taken from the current source
 # directory. The custom target cell_policy_NAME, part of ALL, runs in order
 #
-#   cell lint FILE ...; cell test FILE ...; cell compile FILE ... -o DIR
+#   cell check FILE ...; cell compile FILE ... -o DIR
 #
+# (check compiles in memory, lints and runs the test blocks in one resolve;
+# compile then writes the bundle and the depfile).
 # and writes ${CMAKE_CURRENT_BINARY_DIR}/cell-bundles/NAME.{manifest,bpf,args,
 # limits,landlock}, the bundle `cellrun` runs (docs/bundle.md). Any failure
 # fails the build; the bundle is deleted first and written last, so a failed
@@ -23,7 +25,7 @@
 # CELL_BUNDLE_FILES (the files) say where it is.
 #
 # Lint findings fail the build from the LINT_FAIL_ON level up, by default
-# cell lint's own (warning); a finding judged harmless is better suppressed
+# cell check's own (warning); a finding judged harmless is better suppressed
 # in the policy, with its reason, than by lowering the level.
 #
 # The command reruns when FILE, any file it includes (through the depfile
@@ -129,8 +131,7 @@ function(cell_add_policy name)
 
   add_custom_command(OUTPUT ${outputs}
     COMMAND "${CMAKE_COMMAND}" -E rm -f ${outputs}
-    COMMAND cell::cell lint ${lint_options} "${policy}" ${options}
-    COMMAND cell::cell test "${policy}" ${options}
+    COMMAND cell::cell check ${lint_options} "${policy}" ${options}
     COMMAND cell::cell compile "${policy}" ${options} -q -o "${bundle_dir}" ${compile_depfile}
     DEPENDS ${dependencies}
     ${depfile_options}

@@ -43,7 +43,7 @@ int bundle_emit_args_and_limits(struct bundle *b, struct diag_ctx *d)
 {
 	int args_result = emit_bwrap_args(b->policy, d, &b->args, &b->needs);
 	int limits_result = emit_limits(b->policy, d, &b->limits);
-	emit_landlock(b->policy, &b->landlock);
+	emit_landlock(b->policy, d, &b->landlock);
 	return args_result < 0 || limits_result < 0 ? -1 : 0;
 }
 
@@ -244,6 +244,16 @@ static int stage(struct output *out, const char *final_name, const struct buf *c
 	return 0;
 }
 
+/* Stages NAME.SUFFIX. */
+static int stage_named(struct output *out, const char *name, const char *suffix,
+                       const struct buf *content)
+{
+	char *final_name = xasprintf("%s.%s", name, suffix);
+	int result = stage(out, final_name, content);
+	free(final_name);
+	return result;
+}
+
 static int stage_bundle(struct output *out, const struct bundle *b)
 {
 	struct buf manifest;
@@ -256,22 +266,18 @@ static int stage_bundle(struct output *out, const struct bundle *b)
 		buf_free(&manifest);
 		return -1;
 	}
-	/* The manifest after the other pieces: it is what the runtime opens
-	 * first. Extras (exports) come after it; nothing reads them together. */
+	/* The pieces (bundle_pieces[1..]), then the manifest (bundle_pieces[0]):
+	 * it is what the runtime opens first. Extras (exports) come after it;
+	 * nothing reads them together. */
 	const struct buf *contents[BUNDLE_N_PIECES] = {&manifest, &b->bpf, &b->args, &b->limits,
 	                                               &b->landlock};
 	int result = 0;
-	for (size_t k = 1; k <= BUNDLE_N_PIECES && result == 0; k++) {
-		size_t i = k % BUNDLE_N_PIECES; /* 1, 2, ..., then 0: the manifest */
-		char *final_name = xasprintf("%s.%s", b->name, bundle_pieces[i]);
-		result = stage(out, final_name, contents[i]);
-		free(final_name);
-	}
-	for (size_t i = 0; i < b->n_extras && result == 0; i++) {
-		char *final_name = xasprintf("%s.%s", b->name, b->extras[i].suffix);
-		result = stage(out, final_name, &b->extras[i].content);
-		free(final_name);
-	}
+	for (size_t i = 1; i < BUNDLE_N_PIECES && result == 0; i++)
+		result = stage_named(out, b->name, bundle_pieces[i], contents[i]);
+	if (result == 0)
+		result = stage_named(out, b->name, bundle_pieces[0], contents[0]);
+	for (size_t i = 0; i < b->n_extras && result == 0; i++)
+		result = stage_named(out, b->name, b->extras[i].suffix, &b->extras[i].content);
 	buf_free(&manifest);
 	return result;
 }
@@ -401,7 +407,7 @@ int bundle_write_all(struct diag_ctx *d, const char *dir, struct bundle *const *
 	out.dir_fd = open_output_dir(d, dir);
 	if (out.dir_fd < 0)
 		return -1;
-	out.files = xcalloc((5 + BUNDLE_MAX_EXTRAS) * n + 1, sizeof(*out.files));
+	out.files = xcalloc((BUNDLE_N_PIECES + BUNDLE_MAX_EXTRAS) * n + 1, sizeof(*out.files));
 
 	int result = 0;
 	for (size_t i = 0; i < n && result == 0; i++)

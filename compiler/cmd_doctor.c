@@ -4,7 +4,6 @@
 #include "cli.h"
 #include "compile.h"
 #include "diag.h"
-#include "emit_oci.h"
 #include "names.h"
 #include "util.h"
 /* The runtime's headers by path: runtime/ is not on the compiler's include
@@ -224,16 +223,16 @@ static void json_result(struct buf *o, const struct hc_result *r, bool with_id)
 	buf_puts(o, "{");
 	if (with_id) {
 		buf_puts(o, "\"id\":");
-		oci_json_string(o, r->id);
+		buf_put_json_string(o, r->id);
 		buf_puts(o, ",");
 	}
 	buf_puts(o, "\"status\":");
-	oci_json_string(o, r->status == HC_FAIL ? "fail" : hc_status_name(r->status));
+	buf_put_json_string(o, r->status == HC_FAIL ? "fail" : hc_status_name(r->status));
 	const char *keys[] = {"condition", "breaks", "fix"};
 	const char *values[] = {r->condition, r->breaks, r->fix};
 	for (size_t k = 0; k < 3; k++) {
 		buf_printf(o, ",\"%s\":", keys[k]);
-		oci_json_string(o, values[k]);
+		buf_put_json_string(o, values[k]);
 	}
 	buf_puts(o, "}");
 }
@@ -251,7 +250,7 @@ static void print_json(const struct hc_result *checks, size_t n, const struct ta
 	for (size_t i = 0; i < t->n; i++) {
 		const struct target *x = &t->v[i];
 		buf_puts(&o, i ? ",{\"name\":" : "{\"name\":");
-		oci_json_string(&o, x->name);
+		buf_put_json_string(&o, x->name);
 		buf_puts(&o, ",\"tier\":");
 		buf_puts(&o, x->tier[0].status == HC_OK   ? "\"bwrap\""
 		             : x->tier[1].status == HC_OK ? "\"landlock\""

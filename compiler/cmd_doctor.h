@@ -15,8 +15,7 @@
  * .cell or .yaml file) each of its policies, or -p's, is compiled in memory.
  * The checks then weigh that bundle's needs (its minimum bwrap, its limits,
  * whether it mounts /proc), and one `tier` line per policy says whether it
- * runs here and under which tier: bwrap, or Landlock (not evaluated yet:
- * hc_landlock_tier). With several policies the checks are printed without
+ * runs here and under which tier: bwrap, or Landlock (hc_landlock_tier). With several policies the checks are printed without
  * needs and only the tier lines weigh each one.
  *
  * --json prints one object: {"checks": [{"id", "status", "condition",

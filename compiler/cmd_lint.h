@@ -9,9 +9,8 @@
  *
  * A DIR stands for every *.cell, *.yaml and *.yml file under it (hidden
  * entries skipped), in sorted order; every policy defined in each file (or
- * -p's) is linted. Bases defined in included files are looked up by name
- * (resolving the file again with -p NAME, silently) to build each finding's
- * inheritance chain.
+ * -p's) is linted. Each finding's inheritance chain comes from the IR's
+ * lineage (ir_policy.ancestors).
  *
  * `cell lint` resolves the files and lints the policies; a file that does
  * not resolve is reported as with `cell compile` and its policies are not

@@ -10,6 +10,7 @@ struct diag_source {
 	char *path;
 	char *text; /* NULL when interned without text */
 	size_t len;
+	char *display; /* diag_set_display_name(), or NULL */
 };
 
 struct diag_ctx {
@@ -36,6 +37,7 @@ void diag_free(struct diag_ctx *d)
 	for (size_t i = 0; i < d->n_sources; i++) {
 		free(d->sources[i].path);
 		free(d->sources[i].text);
+		free(d->sources[i].display);
 	}
 	free(d->sources);
 	free(d);
@@ -64,6 +66,7 @@ static const char *add_source(struct diag_ctx *d, const char *path, const char *
 	s->path = xstrdup(path);
 	s->text = text ? xstrndup(text, len) : NULL;
 	s->len = text ? len : 0;
+	s->display = NULL;
 	return s->path;
 }
 
@@ -101,52 +104,86 @@ const char *diag_source_path(const struct diag_ctx *d, size_t i, bool *has_text)
 	return d->sources[i].path;
 }
 
-/* Prints the line `loc` points into, tabs kept so the caret lines up, and
- * control characters shown as '?' so a hostile policy cannot drive the
- * terminal through our error messages. */
-static void print_source_line(struct diag_ctx *d, struct src_loc loc)
+void diag_set_display_name(struct diag_ctx *d, const char *path, const char *name)
 {
-	struct diag_source *s = loc.file ? find_source(d, loc.file) : NULL;
+	struct diag_source *s = find_source(d, path);
+	if (!s)
+		s = find_source(d, add_source(d, path, NULL, 0));
+	free(s->display);
+	s->display = name ? xstrdup(name) : NULL;
+}
+
+const char *diag_display_name(const struct diag_ctx *d, const char *path)
+{
+	const struct diag_source *s = path ? find_source(d, path) : NULL;
+	return s ? s->display : NULL;
+}
+
+const char *diag_source_line(struct diag_ctx *d, struct src_loc loc, size_t *len)
+{
+	struct diag_source *s = d && loc.file ? find_source(d, loc.file) : NULL;
 	if (!s || !s->text || loc.line <= 0)
-		return;
+		return NULL;
 	const char *p = s->text, *end = s->text + s->len;
 	for (int line = 1; line < loc.line && p < end; p++)
 		if (*p == '\n')
 			line++;
 	if (p >= end && loc.line > 1)
-		return;
+		return NULL;
 	const char *eol = memchr(p, '\n', (size_t)(end - p));
-	if (!eol)
-		eol = end;
-	if (eol - p > 400)
-		return; /* a caret under a 400-column line helps nobody */
-	fputs("  ", d->out);
-	for (const char *q = p; q < eol; q++) {
-		unsigned char c = (unsigned char)*q;
-		fputc(c == '\t' || c >= 0x20 ? (c == 0x7f ? '?' : c) : '?', d->out);
-	}
-	fputs("\n  ", d->out);
-	int col = 1;
-	for (const char *q = p; q < eol && col < loc.col; q++, col++)
-		fputc(*q == '\t' ? '\t' : ' ', d->out);
-	fputc('^', d->out);
-	if (loc.end_line == loc.line && loc.end_col > loc.col)
-		for (int i = loc.col; i < loc.end_col && i < loc.col + 200; i++)
-			fputc('~', d->out);
-	fputc('\n', d->out);
+	*len = (size_t)((eol ? eol : end) - p);
+	return p;
 }
 
-static void print_sanitized(FILE *out, const char *s)
+/* A UTF-8 continuation byte takes no column on the terminal. */
+static bool continuation(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+void diag_print_source(FILE *out, struct diag_ctx *d, struct src_loc loc, bool color)
+{
+	size_t len;
+	const char *line = diag_source_line(d, loc, &len);
+	if (!line || len > 400)
+		return; /* a caret under a 400-column line helps nobody */
+	fputs("  ", out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+		fputc(c == '\t' || (c >= 0x20 && c != 0x7f) ? c : '?', out);
+	}
+	fputs("\n  ", out);
+	for (size_t i = 0; i + 1 < (size_t)loc.col && i < len; i++)
+		if (!continuation(line[i]))
+			fputc(line[i] == '\t' ? '\t' : ' ', out);
+	fputs(color ? "\033[1;32m^" : "^", out);
+	if (loc.end_line == loc.line && loc.end_col > loc.col)
+		for (int i = loc.col; i < loc.end_col && i < loc.col + 200; i++)
+			if (i < 0 || (size_t)i >= len || !continuation(line[i]))
+				fputc('~', out);
+	fputs(color ? "\033[0m\n" : "\n", out);
+}
+
+void diag_print_sanitized(FILE *out, const char *s, bool keep_layout)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 && c != '\n' && c != '\t')
+		bool layout = keep_layout && (c == '\n' || c == '\t');
+		if ((c < 0x20 && !layout) || c == 0x7f)
 			fprintf(out, "\\x%02x", c);
-		else if (c == 0x7f)
-			fputs("\\x7f", out);
 		else
 			fputc(c, out);
 	}
+}
+
+void diag_print_location(FILE *out, struct src_loc loc)
+{
+	if (loc.file && loc.line > 0)
+		fprintf(out, "%s:%d:%d: ", loc.file, loc.line, loc.col);
+	else if (loc.file)
+		fprintf(out, "%s: ", loc.file);
+	else
+		fputs("cell: ", out);
 }
 
 void diag_report(struct diag_ctx *d, enum diag_level level, struct src_loc loc, const char *fmt,
@@ -171,17 +208,12 @@ void diag_report(struct diag_ctx *d, enum diag_level level, struct src_loc loc, 
 
 	static const char *const names[] = {"note", "warning", "error"};
 	char *msg = xvasprintf(fmt, ap);
-	if (loc.file && loc.line > 0)
-		fprintf(d->out, "%s:%d:%d: ", loc.file, loc.line, loc.col);
-	else if (loc.file)
-		fprintf(d->out, "%s: ", loc.file);
-	else
-		fputs("cell: ", d->out);
+	diag_print_location(d->out, loc);
 	fprintf(d->out, "%s: ", names[level]);
-	print_sanitized(d->out, msg);
+	diag_print_sanitized(d->out, msg, true);
 	fputc('\n', d->out);
 	free(msg);
-	print_source_line(d, loc);
+	diag_print_source(d->out, d, loc, false);
 }
 
 #define DEFINE_REPORTER(fn, level)                                                                 \

@@ -43,12 +43,23 @@ const char *diag_add_source(struct diag_ctx *d, const char *path, const char *te
 const char *diag_intern(struct diag_ctx *d, const char *path);
 /* The text registered for a path, or NULL. */
 const char *diag_source_text(struct diag_ctx *d, const char *path, size_t *len);
+/* The line loc.line of loc.file (without its newline) and its length in
+ * *len, or NULL when `d` is NULL, has no text for the file or the file has
+ * no such line. */
+const char *diag_source_line(struct diag_ctx *d, struct src_loc loc, size_t *len);
 /* The sources in the order they were registered: the path of the i-th, or
  * NULL when i is past the end; *has_text says whether it came with its text
  * (was read) or was only interned. `cell compile --depfile` lists the files
  * a compile read this way. */
 size_t diag_source_count(const struct diag_ctx *d);
 const char *diag_source_path(const struct diag_ctx *d, size_t i, bool *has_text);
+/* The name a source goes by in what a compile writes (the bundle's Landlock
+ * piece), where the build machine's paths must not leak: the resolver gives
+ * a file found through -I the name its include used, relative to that
+ * directory. Messages keep the path. NULL when none was set (the main file,
+ * or a file not found through -I); setting it again replaces it. */
+void diag_set_display_name(struct diag_ctx *d, const char *path, const char *name);
+const char *diag_display_name(const struct diag_ctx *d, const char *path);
 
 void diag_error(struct diag_ctx *d, struct src_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -59,6 +70,21 @@ void diag_note(struct diag_ctx *d, struct src_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void diag_report(struct diag_ctx *d, enum diag_level level, struct src_loc loc, const char *fmt,
                  va_list ap);
+
+/* The pieces of a message, for other reports of locations (lint's findings)
+ * to look like the compiler's. The prefix: `file:line:col: `, `file: ` or
+ * `cell: `. */
+void diag_print_location(FILE *out, struct src_loc loc);
+/* Control characters as \xNN, so a hostile policy's names cannot drive the
+ * reader's terminal; with keep_layout, newlines and tabs pass. */
+void diag_print_sanitized(FILE *out, const char *s, bool keep_layout);
+/* The line `loc` points into, indented two spaces, then a caret under
+ * loc.col and tildes to loc.end_col on the same line. Columns count bytes,
+ * the caret's indent counts characters: UTF-8 continuation bytes take no
+ * column on the terminal, and tabs are kept so the caret lines up. Other
+ * control characters print as '?'. Nothing when `d` has no text for the
+ * file or the line is over 400 bytes. `color` paints the caret green. */
+void diag_print_source(FILE *out, struct diag_ctx *d, struct src_loc loc, bool color);
 
 int diag_error_count(const struct diag_ctx *d);
 int diag_warning_count(const struct diag_ctx *d);

@@ -106,28 +106,36 @@ static void put_str(struct buf *out, const char *s)
 		buf_puts(out, "%00"); /* never an empty field; decoded as an empty string */
 }
 
-/* A location relative to the directory of the file that defines the policy
- * (`base`), so that the piece is the same wherever the compile ran from. */
-static void put_loc(struct buf *out, struct src_loc loc, const char *base)
+struct piece {
+	struct buf *out;
+	const char *base;             /* the policy's own file */
+	const struct diag_ctx *names; /* display names, or NULL */
+};
+
+/* A location in a file found through -I by its display name (diag.h), in
+ * any other relative to the directory of the file that defines the policy,
+ * so that the piece is the same wherever the compile ran from and names no
+ * directory of the build machine. */
+static void put_loc(const struct piece *pc, struct src_loc loc)
 {
+	struct buf *out = pc->out;
 	if (loc.line <= 0 || !loc.file) {
 		buf_puts(out, " -");
 		return;
 	}
-	const char *slash = base ? strrchr(base, '/') : NULL;
-	size_t dir = slash ? (size_t)(slash - base) + 1 : 0;
-	const char *file = loc.file;
-	if (dir && strncmp(file, base, dir) == 0 && file[dir])
-		file += dir;
+	const char *file = pc->names ? diag_display_name(pc->names, loc.file) : NULL;
+	if (!file) {
+		const char *base = pc->base;
+		const char *slash = base ? strrchr(base, '/') : NULL;
+		size_t dir = slash ? (size_t)(slash - base) + 1 : 0;
+		file = loc.file;
+		if (dir && strncmp(file, base, dir) == 0 && file[dir])
+			file += dir;
+	}
 	char *text = xasprintf("%s:%d:%d", file, loc.line, loc.col);
 	put_str(out, text);
 	free(text);
 }
-
-struct piece {
-	struct buf *out;
-	const char *base; /* the policy's own file */
-};
 
 static void put_fs(const struct piece *pc, const struct ir_fs_op *op)
 {
@@ -144,7 +152,7 @@ static void put_fs(const struct piece *pc, const struct ir_fs_op *op)
 	if (!word)
 		return; /* a gap */
 	buf_printf(out, "fs %s", word);
-	put_loc(out, op->loc, pc->base);
+	put_loc(pc, op->loc);
 	put_str(out, op->dst);
 	if (op->kind == IR_FS_SYMLINK)
 		put_str(out, op->src);
@@ -156,7 +164,7 @@ static void put_gap(void *ctx, struct src_loc loc, const char *why)
 	const struct piece *pc = ctx;
 	struct buf *out = pc->out;
 	buf_puts(out, "gap");
-	put_loc(out, loc, pc->base);
+	put_loc(pc, loc);
 	put_str(out, why);
 	buf_puts(out, "\n");
 }
@@ -175,13 +183,13 @@ static void put_env(struct buf *out, const struct ir_env_op *op)
 	buf_puts(out, "\n");
 }
 
-void emit_landlock(const struct ir_policy *p, struct buf *out)
+void emit_landlock(const struct ir_policy *p, const struct diag_ctx *names, struct buf *out)
 {
 	static const char *const nets[] = {
 	    [IR_NET_NONE] = "none", [IR_NET_LOOPBACK] = "loopback", [IR_NET_HOST] = "host"};
-	struct piece pc = {out, p->loc.file};
+	struct piece pc = {out, p->loc.file, names};
 	buf_printf(out, "cell-landlock %d\nnet %s", LANDLOCK_FORMAT_VERSION, nets[p->net]);
-	put_loc(out, p->net_loc, pc.base);
+	put_loc(&pc, p->net_loc);
 	buf_puts(out, "\n");
 	if (p->process.new_session)
 		buf_puts(out, "new-session\n");
@@ -192,7 +200,7 @@ void emit_landlock(const struct ir_policy *p, struct buf *out)
 		put_env(out, &p->env.ops[i]);
 	if (p->fs.cwd) {
 		buf_puts(out, "cwd");
-		put_loc(out, p->fs.cwd_loc, pc.base);
+		put_loc(&pc, p->fs.cwd_loc);
 		put_str(out, p->fs.cwd);
 		buf_puts(out, "\n");
 	}

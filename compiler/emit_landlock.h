@@ -61,7 +61,12 @@ size_t landlock_gaps(const struct ir_policy *p,
                      void (*gap)(void *ctx, struct src_loc loc, const char *why), void *ctx);
 
 /* Appends the NAME.landlock piece for `p` to `out`. Cannot fail: whatever
- * does not map is a `gap` line, not an error. */
-void emit_landlock(const struct ir_policy *p, struct buf *out);
+ * does not map is a `gap` line, not an error. Locations in a file found
+ * through -I are written by its display name from `names` (the resolve's
+ * diag context, diag.h), as its include named it (`system.cell`,
+ * `lib/system.cell`); the others relative to the directory of the policy's
+ * own file. `names` may be NULL: then every location is written the second
+ * way. */
+void emit_landlock(const struct ir_policy *p, const struct diag_ctx *names, struct buf *out);
 
 #endif

@@ -9,38 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- JSON ------------------------------------------------------------------ */
-
-void oci_json_string(struct buf *b, const char *s)
-{
-	buf_puts(b, "\"");
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		switch (*c) {
-		case '"':
-			buf_puts(b, "\\\"");
-			break;
-		case '\\':
-			buf_puts(b, "\\\\");
-			break;
-		case '\n':
-			buf_puts(b, "\\n");
-			break;
-		case '\t':
-			buf_puts(b, "\\t");
-			break;
-		case '\r':
-			buf_puts(b, "\\r");
-			break;
-		default:
-			if (*c < 0x20 || *c == 0x7f)
-				buf_printf(b, "\\u%04x", *c);
-			else
-				buf_append(b, c, 1);
-		}
-	}
-	buf_puts(b, "\"");
-}
-
 /* ---- names ----------------------------------------------------------------- */
 
 const char *oci_arch_name(uint32_t token)
@@ -287,10 +255,10 @@ static void put_entry(struct buf *out, const struct oci_entry *e)
 	buf_puts(out, "    {\n      \"names\": [");
 	for (size_t i = 0; i < e->n_names; i++) {
 		buf_puts(out, i ? ",\n        " : "\n        ");
-		oci_json_string(out, e->names[i]);
+		buf_put_json_string(out, e->names[i]);
 	}
 	buf_puts(out, "\n      ],\n      \"action\": ");
-	oci_json_string(out, oci_action_name(e->action.kind));
+	buf_put_json_string(out, oci_action_name(e->action.kind));
 	if (e->action.kind == IR_ACTION_ERRNO)
 		buf_printf(out, ",\n      \"errnoRet\": %u", e->action.errno_value);
 	put_args(out, &e->args);
@@ -301,7 +269,7 @@ static void put_profile(struct buf *out, const struct ir_policy *p, const struct
 {
 	struct ir_action def = p->syscalls.default_action;
 	buf_puts(out, "{\n  \"defaultAction\": ");
-	oci_json_string(out, oci_action_name(def.kind));
+	buf_put_json_string(out, oci_action_name(def.kind));
 	if (def.kind == IR_ACTION_ERRNO)
 		buf_printf(out, ",\n  \"defaultErrnoRet\": %u", def.errno_value);
 	buf_puts(out, ",\n  \"architectures\": [");
@@ -312,7 +280,7 @@ static void put_profile(struct buf *out, const struct ir_policy *p, const struct
 		if (seen)
 			continue;
 		buf_puts(out, listed++ ? ",\n    " : "\n    ");
-		oci_json_string(out, oci_arch_name(p->arches[i].token));
+		buf_put_json_string(out, oci_arch_name(p->arches[i].token));
 	}
 	buf_puts(out, "\n  ],\n  \"syscalls\": [");
 	for (size_t i = 0; i < list->n; i++) {

@@ -58,8 +58,4 @@ int emit_oci_json(const struct ir_policy *p, struct diag_ctx *d, struct buf *out
  * NULL when the spec has none. */
 const char *oci_arch_name(uint32_t token);
 
-/* Appends `s` as a JSON string literal: quotes, backslashes and control
- * characters escaped, other bytes as they are. */
-void oci_json_string(struct buf *b, const char *s);
-
 #endif

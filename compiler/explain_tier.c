@@ -29,7 +29,7 @@ void explain_tier(const struct ir_policy *p, FILE *out)
 
 	struct buf text;
 	buf_init(&text);
-	emit_landlock(p, &text);
+	emit_landlock(p, NULL, &text); /* messages here may name this machine's paths */
 	struct rt_ll_piece piece;
 	struct rt_ll_plan plan = {0};
 	size_t refusals = 1;

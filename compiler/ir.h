@@ -313,8 +313,10 @@ struct ir_policy {
 	struct src_loc untrusted_loc;
 	char *description; /* shown to people; NULL if none */
 	struct src_loc description_loc;
-	char *bwrap_required; /* `requires bwrap "X.Y.Z"`: the oldest bwrap the
-	                       * policy promises to run with; NULL if none */
+	char *bwrap_required;               /* `requires bwrap "X.Y.Z"`: the oldest bwrap the
+	                                     * policy promises to run with, as "X.Y.Z";
+	                                     * NULL if none */
+	unsigned bwrap_required_version[3]; /* the same, X, Y and Z */
 	struct src_loc bwrap_required_loc;
 	enum ir_fallback fallback;
 	struct src_loc fallback_loc;

@@ -704,12 +704,6 @@ static void check_control_chars(struct lint_ctx *ctx)
 
 /* ---- CL029: options newer than `requires bwrap` --------------------------------- */
 
-static bool parse_version(const char *text, struct bwrap_version *v)
-{
-	v->micro = 0;
-	return sscanf(text, "%u.%u.%u", &v->major, &v->minor, &v->micro) >= 2;
-}
-
 /* The fs operation written at `loc`, for the holder of a requirement. */
 static const char *holder_at(const struct ir_policy *p, struct src_loc loc)
 {
@@ -754,9 +748,10 @@ static void report_requirements(struct lint_ctx *ctx, const struct bwrap_needs *
 static void check_bwrap_version(struct lint_ctx *ctx)
 {
 	const struct ir_policy *p = lint_policy(ctx);
-	struct bwrap_version promised;
-	if (!p->bwrap_required || !parse_version(p->bwrap_required, &promised))
+	if (!p->bwrap_required)
 		return;
+	const unsigned *v = p->bwrap_required_version;
+	struct bwrap_version promised = {v[0], v[1], v[2]};
 	char *sink_text = NULL;
 	size_t sink_len = 0;
 	FILE *sink = open_memstream(&sink_text, &sink_len);

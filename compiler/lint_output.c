@@ -34,80 +34,24 @@ bool lint_color_wanted(int fd)
 /* ---- text ------------------------------------------------------------------------- */
 
 struct palette {
-	const char *bold, *level, *caret, *fix, *reset;
+	const char *bold, *level, *fix, *reset;
 };
 
+/* The caret's colour is diag_print_source()'s. */
 static struct palette palette_for(bool color, enum lint_severity s)
 {
 	static const char *const levels[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
 	if (!color)
-		return (struct palette){"", "", "", "", ""};
-	return (struct palette){"\033[1m", levels[s], "\033[1;32m", "\033[32m", "\033[0m"};
+		return (struct palette){"", "", "", ""};
+	return (struct palette){"\033[1m", levels[s], "\033[32m", "\033[0m"};
 }
 
-/* Control characters as \xNN: a hostile policy's names and reasons must not
- * drive the reader's terminal (CVE-2023-28101). */
+/* Names and reasons go through diag_print_sanitized(): a hostile policy's
+ * text must not drive the reader's terminal (CVE-2023-28101). A finding is
+ * one line, so newlines and tabs are escaped too. */
 static void put_sanitized(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
-}
-
-/* The line `loc` points into, from the diag context's source cache. */
-static const char *source_line(struct diag_ctx *d, struct src_loc loc, size_t *len)
-{
-	size_t text_len;
-	const char *text = d && loc.file ? diag_source_text(d, loc.file, &text_len) : NULL;
-	if (!text || loc.line <= 0)
-		return NULL;
-	const char *p = text, *end = text + text_len;
-	for (int line = 1; line < loc.line && p < end; p++)
-		if (*p == '\n')
-			line++;
-	if (p >= end)
-		return NULL;
-	const char *eol = memchr(p, '\n', (size_t)(end - p));
-	*len = (size_t)((eol ? eol : end) - p);
-	return p;
-}
-
-static void put_source(FILE *out, struct diag_ctx *d, struct src_loc loc, struct palette pal)
-{
-	size_t len;
-	const char *line = source_line(d, loc, &len);
-	if (!line || len > 400)
-		return;
-	fputs("  ", out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
-		fputc(c == '\t' || (c >= 0x20 && c != 0x7f) ? c : '?', out);
-	}
-	fputs("\n  ", out);
-	/* One space per character, not per byte: UTF-8 continuation bytes take
-	 * no column on the terminal. */
-	for (size_t i = 0; i + 1 < (size_t)loc.col && i < len; i++)
-		if (((unsigned char)line[i] & 0xc0) != 0x80)
-			fputc(line[i] == '\t' ? '\t' : ' ', out);
-	fprintf(out, "%s^", pal.caret);
-	if (loc.end_line == loc.line && loc.end_col > loc.col)
-		for (int i = loc.col; i < loc.end_col && i < loc.col + 200; i++)
-			fputc('~', out);
-	fprintf(out, "%s\n", pal.reset);
-}
-
-static void put_location(FILE *out, struct src_loc loc)
-{
-	if (loc.file && loc.line > 0)
-		fprintf(out, "%s:%d:%d: ", loc.file, loc.line, loc.col);
-	else if (loc.file)
-		fprintf(out, "%s: ", loc.file);
-	else
-		fputs("cell: ", out);
+	diag_print_sanitized(out, s, false);
 }
 
 static void put_chain(FILE *out, const struct lint_finding *f)
@@ -131,12 +75,12 @@ static void text_finding(FILE *out, const struct lint_finding *f,
 {
 	struct palette pal = palette_for(o->color, f->rule->severity);
 	fputs(pal.bold, out);
-	put_location(out, f->loc);
+	diag_print_location(out, f->loc);
 	fprintf(out, "%s%s%s:%s ", pal.reset, pal.level, lint_severity_name(f->rule->severity),
 	        pal.reset);
 	put_sanitized(out, f->message);
 	fprintf(out, " [%s]\n", f->rule->id);
-	put_source(out, o->diag, f->loc, pal);
+	diag_print_source(out, o->diag, f->loc, o->color);
 	fprintf(out, "  %sfix:%s ", pal.fix, pal.reset);
 	put_sanitized(out, f->fix);
 	fputc('\n', out);
@@ -169,64 +113,15 @@ static void text_output(FILE *out, const struct lint_run *run, const struct lint
 
 /* ---- JSON -------------------------------------------------------------------------- */
 
-/* The length of the valid UTF-8 sequence at `s`, or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n = s[0] < 0x80         ? 1
-	           : (s[0] >> 5) == 6  ? 2
-	           : (s[0] >> 4) == 14 ? 3
-	           : (s[0] >> 3) == 30 ? 4
-	                               : 0;
-	if (n == 0 || (n == 2 && s[0] < 0xc2))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
-		return 0; /* overlong, or a surrogate */
-	if (n == 4 &&
-	    ((s[0] == 0xf0 && s[1] < 0x90) || s[0] > 0xf4 || (s[0] == 0xf4 && s[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
-/* A JSON string: escapes for quotes, backslashes and control characters,
- * and U+FFFD for bytes that are not UTF-8 (a path may hold any byte; JSON
- * may not). */
-static void json_string(struct buf *b, const char *s)
-{
-	if (!s) {
-		buf_puts(b, "null");
-		return;
-	}
-	buf_puts(b, "\"");
-	for (const unsigned char *c = (const unsigned char *)s; *c;) {
-		if (*c == '"' || *c == '\\') {
-			buf_printf(b, "\\%c", *c++);
-		} else if (*c == '\n') {
-			buf_puts(b, "\\n"), c++;
-		} else if (*c < 0x20 || *c == 0x7f) {
-			buf_printf(b, "\\u%04x", *c++);
-		} else {
-			size_t n = utf8_len(c);
-			if (n == 0)
-				buf_puts(b, "\xef\xbf\xbd"), c++;
-			else
-				buf_append(b, c, n), c += n;
-		}
-	}
-	buf_puts(b, "\"");
-}
-
 static void json_chain(struct buf *b, const struct lint_finding *f)
 {
 	buf_puts(b, "[");
 	for (size_t i = 0; i < f->n_chain; i++) {
 		const struct lint_link *l = &f->chain[i];
 		buf_puts(b, i ? ",{\"policy\":" : "{\"policy\":");
-		json_string(b, l->policy);
+		buf_put_json_string(b, l->policy);
 		buf_puts(b, ",\"file\":");
-		json_string(b, l->loc.line > 0 ? l->loc.file : NULL);
+		buf_put_json_string(b, l->loc.line > 0 ? l->loc.file : NULL);
 		buf_printf(b, ",\"line\":%d}", l->loc.line);
 	}
 	buf_puts(b, "]");
@@ -235,27 +130,27 @@ static void json_chain(struct buf *b, const struct lint_finding *f)
 static void json_finding(struct buf *b, const struct lint_finding *f)
 {
 	buf_puts(b, "{\"rule\":");
-	json_string(b, f->rule->id);
+	buf_put_json_string(b, f->rule->id);
 	buf_puts(b, ",\"name\":");
-	json_string(b, f->rule->name);
+	buf_put_json_string(b, f->rule->name);
 	buf_puts(b, ",\"severity\":");
-	json_string(b, lint_severity_name(f->rule->severity));
+	buf_put_json_string(b, lint_severity_name(f->rule->severity));
 	buf_puts(b, ",\"file\":");
-	json_string(b, f->loc.file);
+	buf_put_json_string(b, f->loc.file);
 	int end_line = f->loc.end_line ? f->loc.end_line : f->loc.line;
 	int end_col = f->loc.end_line ? f->loc.end_col : f->loc.col;
 	buf_printf(b, ",\"line\":%d,\"column\":%d,\"endLine\":%d,\"endColumn\":%d", f->loc.line,
 	           f->loc.col, end_line, end_col);
 	buf_puts(b, ",\"message\":");
-	json_string(b, f->message);
+	buf_put_json_string(b, f->message);
 	buf_puts(b, ",\"fix\":");
-	json_string(b, f->fix);
+	buf_put_json_string(b, f->fix);
 	buf_puts(b, ",\"policy\":");
-	json_string(b, f->policy);
+	buf_put_json_string(b, f->policy);
 	buf_puts(b, ",\"chain\":");
 	json_chain(b, f);
 	buf_printf(b, ",\"suppressed\":%s,\"justification\":", f->suppressed ? "true" : "false");
-	json_string(b, f->suppressed ? f->justification : NULL);
+	buf_put_json_string(b, f->suppressed ? f->justification : NULL);
 	buf_puts(b, "}");
 }
 
@@ -347,7 +242,7 @@ static void sarif_artifact(struct sarif *s, const char *file)
 		uri_encode(&uri, file ? file : "");
 	}
 	buf_puts(s->b, "{\"uri\":");
-	json_string(s->b, buf_cstr(&uri));
+	buf_put_json_string(s->b, buf_cstr(&uri));
 	if (real &&
 	    (strcmp(s->root, "/") == 0 || (strncmp(real, s->root, rlen) == 0 && real[rlen] == '/')))
 		buf_puts(s->b, ",\"uriBaseId\":\"%SRCROOT%\"");
@@ -360,7 +255,7 @@ static void sarif_artifact(struct sarif *s, const char *file)
 static int char_column(struct diag_ctx *d, struct src_loc loc, int byte_col)
 {
 	size_t len;
-	const char *line = source_line(d, loc, &len);
+	const char *line = diag_source_line(d, loc, &len);
 	if (!line || byte_col < 1)
 		return byte_col;
 	int col = 1;
@@ -389,7 +284,7 @@ static void sarif_location(struct sarif *s, struct src_loc loc)
 static void sarif_text(struct buf *b, const char *key, const char *text)
 {
 	buf_printf(b, "\"%s\":{\"text\":", key);
-	json_string(b, text);
+	buf_put_json_string(b, text);
 	buf_puts(b, "}");
 }
 
@@ -398,9 +293,9 @@ static void sarif_rules(struct buf *b)
 	for (size_t i = 0; i < lint_rule_count(); i++) {
 		const struct lint_check *c = lint_rule_at(i);
 		buf_puts(b, i ? ",\n            {\"id\":" : "\n            {\"id\":");
-		json_string(b, c->id);
+		buf_put_json_string(b, c->id);
 		buf_puts(b, ",\"name\":");
-		json_string(b, c->name);
+		buf_put_json_string(b, c->name);
 		buf_puts(b, ",");
 		sarif_text(b, "shortDescription", c->summary);
 		buf_puts(b, ",");
@@ -435,7 +330,7 @@ static void sarif_related(struct sarif *s, const struct lint_finding *f)
 		        ? xasprintf("policy '%s', which holds the construct", l->policy)
 		        : xasprintf("policy '%s', through which it is inherited", l->policy);
 		buf_puts(s->b, "{\"text\":");
-		json_string(s->b, msg);
+		buf_put_json_string(s->b, msg);
 		buf_puts(s->b, "},\"physicalLocation\":");
 		free(msg);
 		if (l->loc.line > 0)
@@ -451,7 +346,7 @@ static void sarif_result(struct sarif *s, const struct lint_finding *f)
 {
 	struct buf *b = s->b;
 	buf_puts(b, "{\"ruleId\":");
-	json_string(b, f->rule->id);
+	buf_put_json_string(b, f->rule->id);
 	buf_printf(b, ",\"ruleIndex\":%zu,\"level\":\"%s\",", rule_index(f->rule),
 	           lint_severity_name(f->rule->severity));
 	char *text = xasprintf("%s. Fix: %s", f->message, f->fix);
@@ -466,7 +361,7 @@ static void sarif_result(struct sarif *s, const struct lint_finding *f)
 		buf_puts(b, ",\"suppressions\":[{\"kind\":\"inSource\"");
 		if (f->justification) {
 			buf_puts(b, ",\"justification\":");
-			json_string(b, f->justification);
+			buf_put_json_string(b, f->justification);
 		}
 		buf_puts(b, "}]");
 	}
@@ -484,9 +379,9 @@ static void sarif_output(FILE *out, const struct lint_run *run, const struct lin
 	             "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": {\n"
 	             "        \"driver\": {\n          \"name\": \"cell\",\n"
 	             "          \"version\": ");
-	json_string(&b, CELL_VERSION);
+	buf_put_json_string(&b, CELL_VERSION);
 	buf_puts(&b, ",\n          \"informationUri\": ");
-	json_string(&b, CELL_INFORMATION_URI);
+	buf_put_json_string(&b, CELL_INFORMATION_URI);
 	buf_puts(&b, ",\n          \"rules\": [");
 	sarif_rules(&b);
 	buf_puts(&b, "\n          ]\n        }\n      },\n"
@@ -497,7 +392,7 @@ static void sarif_output(FILE *out, const struct lint_run *run, const struct lin
 	uri_encode(&uri, root);
 	if (strcmp(root, "/") != 0)
 		buf_puts(&uri, "/");
-	json_string(&b, buf_cstr(&uri));
+	buf_put_json_string(&b, buf_cstr(&uri));
 	buf_free(&uri);
 	buf_puts(&b, "}},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [");
 	size_t n;

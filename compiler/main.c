@@ -52,7 +52,7 @@ static const char compile_usage[] =
     "                    [--depfile FILE]\n"
     "\n"
     "Compiles every policy defined in FILE (or only NAME) and, with -o, writes\n"
-    "for each one DIR/NAME.bpf, NAME.args, NAME.limits and NAME.manifest.\n"
+    "for each one DIR/NAME.bpf, NAME.args, NAME.limits, NAME.landlock and NAME.manifest.\n"
     "Nothing is written unless every policy compiles without error; files are\n"
     "replaced atomically. Without -o the policies are checked and nothing is\n"
     "written.\n"

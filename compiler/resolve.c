@@ -159,9 +159,12 @@ static bool path_is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Finds an included file: relative to the including file, then in -I order. */
-static char *find_include(struct resolver *r, const char *from_file, const char *name)
+/* Finds an included file: relative to the including file, then in -I order
+ * (*via_dir says whether an -I directory found it). */
+static char *find_include(struct resolver *r, const char *from_file, const char *name,
+                          bool *via_dir)
 {
+	*via_dir = false;
 	if (name[0] == '/')
 		return path_is_file(name) ? xstrdup(name) : NULL;
 	char *copy = xstrdup(from_file);
@@ -172,7 +175,8 @@ static char *find_include(struct resolver *r, const char *from_file, const char 
 	free(candidate);
 	for (size_t i = 0; i < r->opt->n_include_dirs; i++) {
 		candidate = xasprintf("%s/%s", r->opt->include_dirs[i], name);
-		if (path_is_file(candidate))
+		*via_dir = path_is_file(candidate);
+		if (*via_dir)
 			return candidate;
 		free(candidate);
 	}
@@ -248,6 +252,23 @@ static void load_builtin_include(struct resolver *r, const struct ast_word *name
 	free(key);
 }
 
+/* The display name (diag.h) of a file included as `name` from `from`: the
+ * include's own name when an -I directory found it; next to an includer
+ * that has one, the name relative to that includer's display name; else
+ * none (the path is already relative to the main file, or absolute). */
+static char *display_name(struct resolver *r, const char *from, const char *name, bool via_dir)
+{
+	if (via_dir)
+		return xstrdup(name);
+	const char *includer = diag_display_name(r->d, from);
+	if (!includer || name[0] == '/')
+		return NULL;
+	const char *slash = strrchr(includer, '/');
+	if (!slash)
+		return xstrdup(name);
+	return xasprintf("%.*s/%s", (int)(slash - includer), includer, name);
+}
+
 static void load_include(struct resolver *r, const struct ast_word *name, const char *from)
 {
 	if (r->include_depth >= RESOLVE_MAX_INCLUDE_DEPTH) {
@@ -263,7 +284,8 @@ static void load_include(struct resolver *r, const struct ast_word *name, const 
 		load_builtin_include(r, name, from);
 		return;
 	}
-	char *found = find_include(r, from, name->text);
+	bool via_dir;
+	char *found = find_include(r, from, name->text, &via_dir);
 	if (!found) {
 		diag_error(r->d, name->loc, "cannot find included file '%s' (looked next to %s%s)",
 		           name->text, from,
@@ -288,6 +310,10 @@ static void load_include(struct resolver *r, const struct ast_word *name, const 
 		free(found);
 		return;
 	}
+	char *display = display_name(r, from, name->text, via_dir);
+	if (display) /* before loading: the file's own includes read it */
+		diag_set_display_name(r->d, found, display);
+	free(display);
 	load_text(r, found, real, text, len, false);
 	free(text);
 	free(found);
@@ -1850,6 +1876,9 @@ static void resolve_requires(struct pctx *pc, const struct ast_body *b)
 	if (!pc->ir->bwrap_required) {
 		char text[32];
 		pc->ir->bwrap_required = xstrdup(bwrap_version_format(v, text, sizeof(text)));
+		pc->ir->bwrap_required_version[0] = v.major;
+		pc->ir->bwrap_required_version[1] = v.minor;
+		pc->ir->bwrap_required_version[2] = v.micro;
 		pc->ir->bwrap_required_loc = b->loc;
 	}
 }
@@ -1952,49 +1981,18 @@ static const char *rule_reason_on_lines(const struct ast_policy *p, struct src_l
 	return NULL;
 }
 
-/* The word `because` in a `# lint:` comment: whole, not inside an id. */
-static const char *find_because(const char *t)
-{
-	for (const char *b = strstr(t, "because"); b; b = strstr(b + 1, "because")) {
-		bool starts = b == t || b[-1] == ' ' || b[-1] == '\t' || b[-1] == ',';
-		bool ends = b[7] == '\0' || b[7] == ' ' || b[7] == '\t' || b[7] == '"';
-		if (starts && ends)
-			return b;
-	}
-	return NULL;
-}
-
-/* `# lint: CL003, CL004 [because "why"]`: ids up to `because` or the end. */
+/* `# lint: CL003, CL004 [because "why"]`: scoped suppressions; without a
+ * reason of its own, the comment takes that of the rule on its lines. */
 static void comment_suppressions(struct pctx *pc, const struct sym_policy *sp,
                                  const struct ast_comment *c)
 {
-	const char *t = c->text;
-	while (*t == ' ' || *t == '\t')
-		t++;
-	if (strncmp(t, "lint:", 5) != 0)
+	struct ast_lint_comment lc;
+	if (!ast_lint_comment_parse(c, &lc))
 		return;
-	t += 5;
-	const char *because = find_because(t);
-	char *reason = NULL;
-	if (because) {
-		const char *open = strchr(because, '"');
-		const char *close = open ? strrchr(open + 1, '"') : NULL;
-		if (close)
-			reason = xstrndup(open + 1, (size_t)(close - open - 1));
-	}
-	const char *rule_reason = rule_reason_on_lines(sp->policy, c->loc);
-	const char *end = because ? because : t + strlen(t);
-	while (t < end) {
-		while (t < end && (*t == ' ' || *t == '\t' || *t == ','))
-			t++;
-		const char *id = t;
-		while (t < end && *t != ' ' && *t != '\t' && *t != ',')
-			t++;
-		if (t > id)
-			add_suppression(pc, id, (size_t)(t - id), reason ? reason : rule_reason,
-			                true, c->loc);
-	}
-	free(reason);
+	const char *reason = lc.reason ? lc.reason : rule_reason_on_lines(sp->policy, c->loc);
+	for (size_t i = 0; i < lc.n_ids; i++)
+		add_suppression(pc, lc.ids[i], strlen(lc.ids[i]), reason, true, c->loc);
+	ast_lint_comment_free(&lc);
 }
 
 static void resolve_suppressions(struct pctx *pc)

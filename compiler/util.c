@@ -135,6 +135,69 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	free(s);
 }
 
+/* The length of the valid UTF-8 sequence at `s`, or 0. A NUL ends every
+ * sequence, so this never reads past the string. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80         ? 1
+	           : (s[0] >> 5) == 6  ? 2
+	           : (s[0] >> 4) == 14 ? 3
+	           : (s[0] >> 3) == 30 ? 4
+	                               : 0;
+	if (n == 0 || (n == 2 && s[0] < 0xc2))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
+		return 0; /* overlong, or a surrogate */
+	if (n == 4 &&
+	    ((s[0] == 0xf0 && s[1] < 0x90) || s[0] > 0xf4 || (s[0] == 0xf4 && s[1] >= 0x90)))
+		return 0;
+	return n;
+}
+
+static const char *json_short_escape(unsigned char c)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\t':
+		return "\\t";
+	case '\r':
+		return "\\r";
+	default:
+		return NULL;
+	}
+}
+
+void buf_put_json_string(struct buf *b, const char *s)
+{
+	if (!s) {
+		buf_puts(b, "null");
+		return;
+	}
+	buf_puts(b, "\"");
+	for (const unsigned char *c = (const unsigned char *)s; *c;) {
+		const char *esc = json_short_escape(*c);
+		size_t n = utf8_len(c); /* 1 for every ASCII byte */
+		if (esc)
+			buf_puts(b, esc);
+		else if (*c < 0x20 || *c == 0x7f)
+			buf_printf(b, "\\u%04x", *c);
+		else if (n)
+			buf_append(b, c, n);
+		else
+			buf_puts(b, "\xef\xbf\xbd"); /* U+FFFD for a byte that is not UTF-8 */
+		c += n ? n : 1;
+	}
+	buf_puts(b, "\"");
+}
+
 char *buf_cstr(struct buf *b)
 {
 	xgrow((void **)&b->data, &b->cap, b->len + 1, 1);

@@ -40,6 +40,12 @@ void buf_puts(struct buf *b, const char *s);
 /* Appends s and its terminating NUL: the unit of a bwrap argument file. */
 void buf_put_arg(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string: quotes and backslashes escaped, newline, tab
+ * and carriage return as \n \t \r, other control characters and DEL as
+ * \u00XX, and U+FFFD for each byte that is not part of valid UTF-8 (a path
+ * may hold any byte; JSON may not). A NULL s appends null. Every JSON
+ * writer (lint, the OCI profile, doctor) goes through this one. */
+void buf_put_json_string(struct buf *b, const char *s);
 /* Leaves data NUL-terminated (not counted in len) and returns it. */
 char *buf_cstr(struct buf *b);
 

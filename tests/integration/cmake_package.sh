@@ -134,8 +134,10 @@ for tag in make ninja glob; do
 	glob: | make:depfile | ninja:depfile) ok ;;
 	*) bad "$tag: the depfile is where it should not be, or missing" ;;
 	esac
-	if grep -q "passed, 0 failed" "$work/build-$tag.log"; then ok; else
-		bad "$tag: the build did not run the test block: $(cat "$work/build-$tag.log")"
+	# cell check's summary: the policy compiled, linted clean, its test blocks held.
+	if grep -q "^1 policy: 1 compiled, 0 lint findings, 0 tests failed$" "$work/build-$tag.log"
+	then ok; else
+		bad "$tag: the build did not run cell check: $(cat "$work/build-$tag.log")"
 	fi
 
 	# The bundle verifies: cellrun checks manifest, digests and params first.

@@ -351,8 +351,8 @@ static void test_json_string_escaping(void **state)
 	(void)state;
 	struct buf b;
 	buf_init(&b);
-	oci_json_string(&b, "a\"b\\c\nd\te\x01"
-	                    "f\x7f");
+	buf_put_json_string(&b, "a\"b\\c\nd\te\x01"
+	                        "f\x7f");
 	assert_string_equal(buf_cstr(&b), "\"a\\\"b\\\\c\\nd\\te\\u0001f\\u007f\"");
 	assert_true(json_valid(buf_cstr(&b)));
 	buf_free(&b);

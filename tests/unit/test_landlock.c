@@ -27,21 +27,21 @@
 /* ---- the compiler's piece --------------------------------------------------- */
 
 /* The piece of the one policy in `text` (file "dir/t.cell", includes from
- * policies/lib). */
-static char *piece_of(const char *text)
+ * the directory `include_dir`). */
+static char *piece_with(const char *text, const char *include_dir)
 {
 	char *log = NULL;
 	size_t log_len = 0;
 	FILE *out = open_memstream(&log, &log_len);
 	struct diag_ctx *d = diag_new(out);
-	const char *dirs[] = {CELL_SOURCE_DIR "/policies/lib"};
+	const char *dirs[] = {include_dir};
 	struct resolve_options opt = {.include_dirs = dirs, .n_include_dirs = 1};
 	struct resolve_result res;
 	int rc = resolve_text(d, "dir/t.cell", text, strlen(text), &opt, &res);
 	struct buf piece;
 	buf_init(&piece);
 	if (rc == 0 && res.n_policies == 1) /* locations live in d */
-		emit_landlock(res.policies[0], &piece);
+		emit_landlock(res.policies[0], d, &piece);
 	diag_free(d);
 	fclose(out);
 	if (rc != 0 || res.n_policies != 1)
@@ -49,6 +49,12 @@ static char *piece_of(const char *text)
 	free(log);
 	resolve_result_free(&res);
 	return buf_cstr(&piece);
+}
+
+/* The same, with includes from policies/lib. */
+static char *piece_of(const char *text)
+{
+	return piece_with(text, CELL_SOURCE_DIR "/policies/lib");
 }
 
 static void assert_has_line(const char *text, const char *line)
@@ -135,9 +141,51 @@ static void test_emit_clean_policy(void **state)
 	assert_has_line(piece, "net none t.cell:5:3");
 	assert_has_line(piece, "fs rw t.cell:4:8 ${W}");
 	assert_non_null(strstr(piece, "\nfs dev "));
-	/* The stock base is found through the include path, outside dir/. */
-	assert_non_null(strstr(piece, "system-landlock.cell:16:5 /usr\n"));
+	/* The stock base is found through the include path, outside dir/: it is
+	 * named as the include names it, never by the build machine's path. */
+	assert_has_line(piece, "fs ro system-landlock.cell:16:5 /usr");
+	assert_null(strstr(piece, CELL_SOURCE_DIR));
 	free(piece);
+}
+
+/* A file found through -I is named relative to that directory, as the
+ * include wrote it; so is a file it includes next to itself. */
+static void test_emit_include_dir_names(void **state)
+{
+	(void)state;
+	char *piece = piece_with("include \"lib/system-landlock.cell\"\n"
+	                         "policy p : system-landlock { net none }\n",
+	                         CELL_SOURCE_DIR "/policies");
+	assert_has_line(piece, "fs ro lib/system-landlock.cell:16:5 /usr");
+	assert_has_line(piece, "net none t.cell:2:30");
+	assert_null(strstr(piece, CELL_SOURCE_DIR));
+	free(piece);
+
+	char dir[] = "/tmp/cell-test-landlock-inc-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *sub = xasprintf("%s/sub", dir);
+	char *a = xasprintf("%s/a.cell", dir);
+	char *b = xasprintf("%s/sub/b.cell", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	FILE *f = fopen(a, "w");
+	assert_non_null(f);
+	fputs("include \"sub/b.cell\"\n", f);
+	fclose(f);
+	f = fopen(b, "w");
+	assert_non_null(f);
+	fputs("policy base {\n  fs { ro /usr }\n}\n", f);
+	fclose(f);
+	piece = piece_with("include \"a.cell\"\npolicy p : base { net none }\n", dir);
+	assert_has_line(piece, "fs ro sub/b.cell:2:8 /usr");
+	assert_null(strstr(piece, dir));
+	free(piece);
+	unlink(b);
+	unlink(a);
+	rmdir(sub);
+	rmdir(dir);
+	free(a);
+	free(b);
+	free(sub);
 }
 
 static void count(void *ctx, struct src_loc loc, const char *why)
@@ -599,6 +647,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_emit_maps_and_gaps),
 	    cmocka_unit_test(test_emit_clean_policy),
+	    cmocka_unit_test(test_emit_include_dir_names),
 	    cmocka_unit_test(test_gaps_callback_counts),
 	    cmocka_unit_test(test_parse_round_trip),
 	    cmocka_unit_test(test_parse_refuses),
