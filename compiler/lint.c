@@ -416,13 +416,14 @@ static void report_no_reason(struct lint_run *run, const struct supp_record *r)
 	free(fix);
 }
 
-/* The run's record of `s`, created when first seen. */
-static struct supp_record *record_of(struct lint_run *run, const struct ir_suppression *s)
+/* The index of the run's record of `s`, created when first seen. An index,
+ * not a pointer: creating a record may move them all. */
+static size_t record_of(struct lint_run *run, const struct ir_suppression *s)
 {
 	for (size_t i = 0; i < run->n_supps; i++) {
 		struct supp_record *r = &run->supps[i];
 		if (r->scoped == s->scoped && strcmp(r->id, s->id) == 0 && same_loc(r->loc, s->loc))
-			return r;
+			return i;
 	}
 	const struct lint_check *rule = lint_rule_find(s->id);
 	xgrow((void **)&run->supps, &run->cap_supps, run->n_supps + 1, sizeof(*run->supps));
@@ -435,7 +436,7 @@ static struct supp_record *record_of(struct lint_run *run, const struct ir_suppr
 	    .policy = xstrdup(s->policy),
 	    .rule = rule && !is_engine_rule(rule) ? rule : NULL,
 	};
-	return r;
+	return run->n_supps - 1;
 }
 
 static bool suppresses(const struct supp_record *r, const struct lint_finding *f)
@@ -453,9 +454,13 @@ static bool suppresses(const struct supp_record *r, const struct lint_finding *f
 /* Scoped suppressions are tried first: they are the closer statement. */
 static void apply_suppressions(struct lint_run *run, const struct ir_policy *p, size_t first)
 {
+	size_t *at = xcalloc(p->n_suppressions + 1, sizeof(*at));
+	for (size_t i = 0; i < p->n_suppressions; i++)
+		at[i] = record_of(run, &p->suppressions[i]);
 	struct supp_record **recs = xcalloc(p->n_suppressions + 1, sizeof(*recs));
 	for (size_t i = 0; i < p->n_suppressions; i++)
-		recs[i] = record_of(run, &p->suppressions[i]);
+		recs[i] = &run->supps[at[i]];
+	free(at);
 	for (size_t i = first; i < run->n_findings; i++) {
 		struct lint_finding *f = &run->findings[i];
 		if (is_engine_rule(f->rule))
