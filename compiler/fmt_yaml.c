@@ -439,8 +439,10 @@ static void put_rule(struct ywriter *w, const struct ast_rule *r, int level)
 	}
 	buf_reset(&b);
 	if (r->reason) {
-		put_quoted(&b, r->reason, strlen(r->reason));
-		raw_line(w, level + 1, "because", buf_cstr(&b));
+		if (put_quoted(&b, r->reason, strlen(r->reason)))
+			raw_line(w, level + 1, "because", buf_cstr(&b));
+		else
+			report(w, r->loc, "this rule's reason is not UTF-8, which YAML requires");
 	}
 	if (ids.len) {
 		buf_reset(&b);

@@ -585,7 +585,7 @@ static void test_yaml_merges_repeated_sections(void **state)
 }
 
 /* What YAML cannot say twice is an error, as the resolver would report. */
-static void test_yaml_refuses_duplicates(void **state)
+static void test_yaml_refuses_what_it_cannot_hold(void **state)
 {
 	(void)state;
 	static const char *const cases[] = {
@@ -596,6 +596,10 @@ static void test_yaml_refuses_duplicates(void **state)
 	    "policy p { } policy p { }",
 	    "const A = 1 const A = 2",
 	    "policy p { syscalls { group @g = { a } } syscalls { group @g = { b } } }",
+	    /* Bytes that are not UTF-8 (found by fuzzing: once printed as an
+	     * unterminated quote), in a rule's reason and in a description. */
+	    "policy p { syscalls { deny ptrace because \"x\\x80\\xae\" } }",
+	    "policy p { description \"x\\xff\" }",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct parsed c;
@@ -687,7 +691,7 @@ int main(void)
 	    cmocka_unit_test(test_yaml_lint_comments),
 	    cmocka_unit_test(test_yaml_blank_lines_survive),
 	    cmocka_unit_test(test_yaml_merges_repeated_sections),
-	    cmocka_unit_test(test_yaml_refuses_duplicates),
+	    cmocka_unit_test(test_yaml_refuses_what_it_cannot_hold),
 	    cmocka_unit_test(test_cell_from_odd_yaml),
 	    cmocka_unit_test(test_yaml_word_that_cannot_be_plain),
 	    cmocka_unit_test(test_diff),
